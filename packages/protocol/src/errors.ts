@@ -1,0 +1,37 @@
+import { z } from 'zod';
+
+/**
+ * Every error a client can see has one of these stable codes. Clients branch on the code,
+ * never on the message text, so codes are only ever added, not renamed.
+ */
+export const ERROR_CODES = [
+  'request.invalid',
+  'request.malformed_json',
+  'request.too_large',
+  'request.unsupported_media_type',
+  'request.rate_limited',
+  'route.not_found',
+  'auth.required',
+  'auth.invalid_credentials',
+  'auth.forbidden',
+  'auth.token_not_found',
+  'user.not_found',
+  'user.handle_taken',
+  'user.handle_reserved',
+  'internal',
+  'unavailable',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export const ErrorBody = z
+  .object({
+    error: z.object({
+      code: z.enum(ERROR_CODES),
+      message: z.string(),
+      data: z.unknown().optional(),
+    }),
+    requestId: z.string().optional(),
+  })
+  .meta({ id: 'Error' });
+export type ErrorBody = z.infer<typeof ErrorBody>;

@@ -1,0 +1,150 @@
+import {
+  API_PREFIX,
+  type ApiToken,
+  AuthResult,
+  CreatedToken,
+  ErrorBody,
+  type LoginBody,
+  Me,
+  Ok as OkSchema,
+  PublicUser,
+  type Role,
+  type SignupBody,
+  TokenList,
+  type UpdateProfileBody,
+  UserList,
+} from '@onair/protocol';
+import type { z } from 'zod';
+import { OnAirError } from './errors.ts';
+
+export interface OnAirClientOptions {
+  /** Server origin, e.g. http://localhost:8080; '' for same-origin use in the browser. */
+  baseUrl?: string;
+  /** Bearer token (API token or session token); browsers use the session cookie instead. */
+  token?: string;
+  fetch?: typeof fetch;
+}
+
+type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+
+/**
+ * Typed client for the OnAir HTTP API. Every response is checked against the same zod schema the
+ * server answers with, so a server/client mismatch fails loudly here rather than deep in a UI.
+ */
+export class OnAirClient {
+  private readonly baseUrl: string;
+  private readonly fetchImpl: typeof fetch;
+  token: string | undefined;
+
+  constructor(options: OnAirClientOptions = {}) {
+    this.baseUrl = (options.baseUrl ?? '').replace(/\/+$/, '');
+    this.fetchImpl = options.fetch ?? globalThis.fetch.bind(globalThis);
+    this.token = options.token;
+  }
+
+  async request<S extends z.ZodType>(
+    method: Method,
+    path: string,
+    schema: S,
+    body?: unknown,
+  ): Promise<z.output<S>> {
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    if (this.token) headers.authorization = `Bearer ${this.token}`;
+    let res: Response;
+    try {
+      res = await this.fetchImpl(`${this.baseUrl}${API_PREFIX}${path}`, {
+        method,
+        headers,
+        credentials: 'include',
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+    } catch (err) {
+      throw new OnAirError('network', 0, `Could not reach the server: ${(err as Error).message}`);
+    }
+    const json: unknown = await res.json().catch(() => undefined);
+    if (!res.ok) {
+      const parsed = ErrorBody.safeParse(json);
+      if (parsed.success) {
+        const { code, message, data } = parsed.data.error;
+        throw new OnAirError(code, res.status, message, data, parsed.data.requestId);
+      }
+      throw new OnAirError('protocol', res.status, `Unexpected ${res.status} response`);
+    }
+    const parsed = schema.safeParse(json);
+    if (!parsed.success)
+      throw new OnAirError(
+        'protocol',
+        res.status,
+        `Response did not match the protocol: ${parsed.error.message}`,
+      );
+    return parsed.data;
+  }
+
+  /** Signs up; with `bearer: true` keeps the returned token for later calls (SDK and bots). */
+  async signup(body: SignupBody, opts: { bearer?: boolean } = {}) {
+    const result = await this.request(
+      'POST',
+      `/auth/signup${opts.bearer ? '?token=true' : ''}`,
+      AuthResult,
+      body,
+    );
+    if (opts.bearer) this.token = result.token;
+    return result.user;
+  }
+
+  async login(body: LoginBody, opts: { bearer?: boolean } = {}) {
+    const result = await this.request(
+      'POST',
+      `/auth/login${opts.bearer ? '?token=true' : ''}`,
+      AuthResult,
+      body,
+    );
+    if (opts.bearer) this.token = result.token;
+    return result.user;
+  }
+
+  async logout(): Promise<void> {
+    await this.request('POST', '/auth/logout', OkSchema);
+    this.token = undefined;
+  }
+
+  me() {
+    return this.request('GET', '/me', Me);
+  }
+
+  updateProfile(body: UpdateProfileBody) {
+    return this.request('PATCH', '/me', Me, body);
+  }
+
+  becomeCreator() {
+    return this.request('POST', '/me/creator', Me);
+  }
+
+  user(handle: string) {
+    return this.request('GET', `/users/${encodeURIComponent(handle)}`, PublicUser);
+  }
+
+  createToken(name: string) {
+    return this.request('POST', '/me/tokens', CreatedToken, { name });
+  }
+
+  async tokens(): Promise<ApiToken[]> {
+    return (await this.request('GET', '/me/tokens', TokenList)).tokens;
+  }
+
+  async revokeToken(id: string): Promise<void> {
+    await this.request('DELETE', `/me/tokens/${encodeURIComponent(id)}`, OkSchema);
+  }
+
+  listUsers(query: { q?: string; limit?: number; cursor?: string } = {}) {
+    const params = new URLSearchParams();
+    for (const [k, v] of Object.entries(query)) if (v !== undefined) params.set(k, String(v));
+    const qs = params.size ? `?${params}` : '';
+    return this.request('GET', `/admin/users${qs}`, UserList);
+  }
+
+  setRole(userId: string, role: Role) {
+    return this.request('PUT', `/admin/users/${encodeURIComponent(userId)}/role`, PublicUser, { role });
+  }
+}

@@ -1,0 +1,2 @@
+export { OnAirClient, type OnAirClientOptions } from './client.ts';
+export { OnAirError } from './errors.ts';

@@ -1,0 +1,117 @@
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import fastifyCookie from '@fastify/cookie';
+import fastifyRateLimit from '@fastify/rate-limit';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import { API_PREFIX } from '@onair/protocol';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import {
+  jsonSchemaTransform,
+  jsonSchemaTransformObject,
+  serializerCompiler,
+  validatorCompiler,
+} from 'fastify-type-provider-zod';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { Config } from './config.ts';
+import type { Db } from './db/database.ts';
+import { authPlugin } from './http/auth.ts';
+import { registerErrorHandlers } from './http/error-handler.ts';
+import { healthRoutes } from './http/health.ts';
+import { metricsPlugin } from './http/metrics.ts';
+import { webRoutes } from './http/web.ts';
+import { accountsRoutes } from './modules/accounts/accounts.routes.ts';
+import { createAccountsService } from './modules/accounts/accounts.service.ts';
+
+export interface AppDeps {
+  config: Config;
+  db: Db;
+  logger: Logger;
+  secretKey: string;
+  redis?: Redis | undefined;
+}
+
+const DEFAULT_WEB_DIST = fileURLToPath(new URL('../../web/dist', import.meta.url));
+
+export async function buildApp({ config, db, logger, secretKey, redis }: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    // pino's Logger and Fastify's logger interface differ only in typing.
+    loggerInstance: logger as FastifyBaseLogger,
+    bodyLimit: config.BODY_LIMIT_BYTES,
+    requestIdHeader: 'x-request-id',
+    // Accept a caller's request id only if it looks like one; otherwise mint our own.
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && /^[\w-]{8,64}$/.test(given) ? given : randomUUID();
+    },
+    trustProxy: true,
+    routerOptions: { ignoreTrailingSlash: true },
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  registerErrorHandlers(app);
+
+  const sessionTtlMs = config.SESSION_TTL_DAYS * 86_400_000;
+  const accounts = createAccountsService({
+    db,
+    secretKey,
+    sessionTtlMs,
+    log: logger.child({ module: 'accounts' }),
+  });
+
+  await app.register(fastifyCookie);
+  await app.register(fastifyRateLimit, {
+    global: false,
+    ...(redis ? { redis, nameSpace: 'onair:ratelimit:' } : {}),
+    errorResponseBuilder: (_request, context) => {
+      const err = new Error(
+        `Too many attempts. Try again in ${Math.ceil(context.ttl / 1000)} s.`,
+      ) as Error & {
+        statusCode: number;
+      };
+      err.statusCode = context.statusCode;
+      return err;
+    },
+  });
+  await app.register(fastifySwagger, {
+    openapi: {
+      info: { title: 'OnAir API', version: '0.1.0', description: 'The HTTP API of an OnAir server.' },
+      servers: [{ url: config.publicUrl }],
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer' },
+          cookie: { type: 'apiKey', in: 'cookie', name: 'onair_session' },
+        },
+      },
+      security: [{ bearer: [] }, { cookie: [] }],
+    },
+    transform: jsonSchemaTransform,
+    transformObject: jsonSchemaTransformObject,
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/api/docs' });
+  await app.register(authPlugin, { accounts });
+  await app.register(metricsPlugin);
+  await app.register(healthRoutes, { db });
+  await app.register(accountsRoutes, {
+    prefix: API_PREFIX,
+    accounts,
+    sessionTtlMs,
+    secureCookies: config.publicUrl.startsWith('https:'),
+    loginRateLimit: config.LOGIN_RATE_LIMIT,
+  });
+  await app.register(webRoutes, { dist: path.resolve(config.WEB_DIST ?? DEFAULT_WEB_DIST) });
+
+  app.decorate('services', { accounts });
+  return app;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    services: { accounts: ReturnType<typeof createAccountsService> };
+  }
+}

@@ -1,0 +1,123 @@
+import { Role } from '@onair/protocol';
+import { Command, CommanderError } from 'commander';
+import { type Config, ConfigError, describeEnv, loadConfig } from './config.ts';
+import { migrateToLatest } from './db/migrate.ts';
+import { createLogger } from './logger.ts';
+import { createAccountsService } from './modules/accounts/accounts.service.ts';
+import { resolveSecretKey } from './secret.ts';
+import { closeOnSignals, openDatabase, startServer } from './server.ts';
+
+function config(): Config {
+  try {
+    return loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\nRun \`onair --help\` for every setting.\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+}
+
+export function buildCli(): Command {
+  const program = new Command('onair')
+    .description('OnAir: a self-hostable live-streaming platform')
+    .addHelpText('after', `\nEnvironment:\n${describeEnv()}\n`)
+    .showHelpAfterError();
+
+  program
+    .command('serve', { isDefault: true })
+    .description('run the server (web app, API, gateway, ingest, worker)')
+    .action(async () => {
+      const cfg = config();
+      const logger = createLogger(cfg.LOG_LEVEL);
+      const server = await startServer(cfg, logger);
+      closeOnSignals(server, logger);
+    });
+
+  program
+    .command('migrate')
+    .description('bring the database schema up to date and exit')
+    .action(async () => {
+      const cfg = config();
+      const database = openDatabase(cfg);
+      try {
+        const applied = await migrateToLatest(database.db);
+        process.stdout.write(
+          applied.length ? `applied: ${applied.join(', ')}\n` : 'database is up to date\n',
+        );
+      } finally {
+        await database.close();
+      }
+    });
+
+  const user = program.command('user').description('manage accounts');
+  user
+    .command('create')
+    .description('create an account (the first one becomes admin unless --role says otherwise)')
+    .requiredOption('--handle <handle>', 'the @handle')
+    .requiredOption('--password <password>', 'at least 8 characters')
+    .option('--display-name <name>', 'shown name')
+    .option('--role <role>', 'viewer | creator | admin')
+    .action(async (opts: { handle: string; password: string; displayName?: string; role?: string }) => {
+      const cfg = config();
+      const logger = createLogger(cfg.LOG_LEVEL);
+      const database = openDatabase(cfg);
+      try {
+        await migrateToLatest(database.db);
+        const accounts = createAccountsService({
+          db: database.db,
+          secretKey: resolveSecretKey(cfg.SECRET_KEY, cfg.DATA_DIR),
+          sessionTtlMs: cfg.SESSION_TTL_DAYS * 86_400_000,
+          log: logger,
+        });
+        const { SignupBody } = await import('@onair/protocol');
+        const body = SignupBody.safeParse({
+          handle: opts.handle,
+          password: opts.password,
+          displayName: opts.displayName,
+        });
+        if (!body.success)
+          throw new CommanderError(
+            2,
+            'onair.invalid',
+            body.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
+          );
+        const role = opts.role === undefined ? undefined : Role.parse(opts.role);
+        let { user: created } = await accounts.signup(body.data, 'onair cli');
+        if (role && role !== created.role) {
+          // The CLI runs with the operator's authority, not as a user: set the role directly.
+          created = await accounts.setRole({ id: 'cli', role: 'admin' }, created.id, role);
+        }
+        process.stdout.write(`created @${created.handle} (${created.role}) id=${created.id}\n`);
+      } finally {
+        await database.close();
+      }
+    });
+
+  program
+    .command('demo')
+    .description(
+      'simulated creators and viewers, so a fresh install looks alive (arrives with the simulator)',
+    )
+    .action(() => {
+      process.stderr.write('onair demo: the simulator is not part of this version yet.\n');
+      process.exit(2);
+    });
+
+  return program;
+}
+
+export async function main(argv = process.argv): Promise<void> {
+  try {
+    await buildCli().exitOverride().parseAsync(argv);
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      if (err.exitCode !== 0 && err.code === 'onair.invalid') process.stderr.write(`${err.message}\n`);
+      process.exit(err.exitCode);
+    }
+    const code = (err as { code?: string }).code;
+    process.stderr.write(`onair: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(code === 'user.handle_taken' || code === 'user.handle_reserved' ? 2 : 1);
+  }
+}

@@ -1,0 +1,69 @@
+import type { Actor } from '@onair/core';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { AppError } from '../errors.ts';
+import type { AccountsService, Authenticated } from '../modules/accounts/accounts.service.ts';
+
+export const SESSION_COOKIE = 'onair_session';
+
+/**
+ * What a route expects of its caller. Every route must declare one: the onRoute hook below refuses to
+ * register a route without it, so nothing is ever public by accident.
+ * - public: anyone, signed in or not (request.actor is filled when a credential is present)
+ * - user: a valid session cookie or bearer token
+ */
+export type AuthMode = 'public' | 'user';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    auth?: AuthMode;
+  }
+  interface FastifyRequest {
+    auth: Authenticated | null;
+    actor: Actor | null;
+  }
+}
+
+/** Routes that belong to plugins we do not own (docs UI) and carry no declaration of their own. */
+const EXEMPT_PREFIXES = ['/api/docs'];
+
+function credential(request: FastifyRequest): string | undefined {
+  const header = request.headers.authorization;
+  if (header) {
+    const [scheme, value] = header.split(' ');
+    return scheme?.toLowerCase() === 'bearer' ? value : undefined;
+  }
+  return request.cookies[SESSION_COOKIE];
+}
+
+export const authPlugin = fp(
+  async (app: FastifyInstance, { accounts }: { accounts: AccountsService }) => {
+    app.decorateRequest('auth', null);
+    app.decorateRequest('actor', null);
+
+    app.addHook('onRoute', (route) => {
+      if (EXEMPT_PREFIXES.some((p) => route.url.startsWith(p))) return;
+      const mode = (route.config as { auth?: AuthMode } | undefined)?.auth;
+      if (mode !== 'public' && mode !== 'user') {
+        throw new Error(`route ${route.method} ${route.url} declares no auth mode (config.auth)`);
+      }
+    });
+
+    app.addHook('onRequest', async (request) => {
+      const mode = request.routeOptions.config.auth;
+      if (mode === undefined) return;
+      const token = credential(request);
+      const auth = token ? await accounts.authenticate(token) : null;
+      request.auth = auth;
+      request.actor = auth?.actor ?? null;
+      if (mode === 'user' && !auth) {
+        throw new AppError(
+          'auth.required',
+          401,
+          token ? 'Your session has expired. Sign in again.' : 'Sign in to do that.',
+        );
+      }
+    });
+  },
+  { name: 'onair-auth' },
+);

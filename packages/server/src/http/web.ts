@@ -1,0 +1,40 @@
+import { existsSync, statSync } from 'node:fs';
+import path from 'node:path';
+import fastifyStatic from '@fastify/static';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+
+const API_OR_OPS = /^\/(api|metrics|healthz|readyz)(\/|$)/;
+
+/**
+ * Serves the built web app, with index.html for every non-API path so client-side routes
+ * (/@ana, /studio) survive a reload. API and ops paths keep their JSON 404.
+ */
+export async function webRoutes(app: FastifyInstance, { dist }: { dist: string }) {
+  if (!existsSync(path.join(dist, 'index.html'))) {
+    app.log.warn({ dist }, 'web app not built: run `npm run build:web`; serving the API only');
+    return;
+  }
+  // serve:false — we route files ourselves, so every path goes through our auth declaration and 404s.
+  await app.register(fastifyStatic, { root: dist, serve: false });
+
+  const sendIndex = (reply: FastifyReply) => reply.header('cache-control', 'no-cache').sendFile('index.html');
+  const isFile = (rel: string) => {
+    const file = path.join(dist, rel);
+    return file.startsWith(dist + path.sep) && existsSync(file) && statSync(file).isFile();
+  };
+
+  const spa = { config: { auth: 'public' as const }, schema: { hide: true } };
+  app.get('/', spa, (_request, reply) => sendIndex(reply));
+  app.get('/*', spa, (request, reply) => {
+    const url = decodeURIComponent(request.url.split('?')[0] ?? '/');
+    if (API_OR_OPS.test(url)) return reply.callNotFound();
+    const rel = path.normalize(url).slice(1);
+    if (isFile(rel)) {
+      // Vite fingerprints everything under assets/, so those never change once built.
+      if (rel.startsWith('assets/')) reply.header('cache-control', 'public, max-age=31536000, immutable');
+      return reply.sendFile(rel);
+    }
+    if (rel.startsWith('assets/') || path.extname(rel)) return reply.callNotFound();
+    return sendIndex(reply);
+  });
+}

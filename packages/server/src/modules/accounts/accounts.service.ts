@@ -1,0 +1,233 @@
+import type { Actor } from '@onair/core';
+import type {
+  ApiToken,
+  CreatedToken,
+  ListUsersQuery,
+  LoginBody,
+  PublicUser,
+  Role,
+  SignupBody,
+  UpdateProfileBody,
+  UserList,
+} from '@onair/protocol';
+import type { Logger } from 'pino';
+import type { z } from 'zod';
+import { requireAccess } from '../../access.ts';
+import type { Db } from '../../db/database.ts';
+import { AppError, badRequest, conflict, notFound, unauthorized } from '../../errors.ts';
+import { presentToken, presentUser } from './accounts.presenter.ts';
+import * as repo from './accounts.repository.ts';
+import { decoyHash, hashPassword, verifyPassword } from './passwords.ts';
+import { hashToken, looksLikeToken, newToken } from './tokens.ts';
+
+/** Handles that would read as the platform speaking. */
+const RESERVED_HANDLES = new Set([
+  'admin',
+  'administrator',
+  'api',
+  'onair',
+  'support',
+  'help',
+  'live',
+  'studio',
+  'wallet',
+  'settings',
+  'login',
+  'signup',
+  'moderator',
+  'system',
+  'root',
+]);
+
+export interface Authenticated {
+  actor: Actor;
+  user: PublicUser;
+  tokenId: string;
+  kind: 'session' | 'api';
+}
+
+export interface AccountsDeps {
+  db: Db;
+  secretKey: string;
+  sessionTtlMs: number;
+  log: Logger;
+  now?: () => Date;
+}
+
+// Writing last_used_at on every request would turn every read into a write; once a minute is plenty.
+const TOUCH_INTERVAL_MS = 60_000;
+
+export function createAccountsService({
+  db,
+  secretKey,
+  sessionTtlMs,
+  log,
+  now = () => new Date(),
+}: AccountsDeps) {
+  async function issueToken(executor: Db, userId: string, kind: 'session' | 'api', name: string) {
+    const token = newToken(kind);
+    const row = await repo.insertToken(executor, {
+      userId,
+      kind,
+      name,
+      tokenHash: hashToken(secretKey, token),
+      expiresAt: kind === 'session' ? new Date(now().getTime() + sessionTtlMs) : null,
+    });
+    return { token, row };
+  }
+
+  return {
+    async signup(body: SignupBody, client: string): Promise<{ user: PublicUser; token: string }> {
+      if (RESERVED_HANDLES.has(body.handle)) {
+        throw badRequest('user.handle_reserved', `@${body.handle} is reserved. Pick another handle.`);
+      }
+      const passwordHash = await hashPassword(body.password);
+      const created = await db.transaction().execute(async (trx) => {
+        await repo.lockUserCreation(trx);
+        const first = (await repo.countUsers(trx)) === 0;
+        const user = await repo.insertUser(trx, {
+          handle: body.handle,
+          displayName: body.displayName ?? body.handle,
+          passwordHash,
+          role: first ? 'admin' : 'viewer',
+          avatarUrl: null,
+        });
+        if (!user) return undefined;
+        const { token } = await issueToken(trx, user.id, 'session', client);
+        return { user, token, first };
+      });
+      if (!created) throw conflict('user.handle_taken', `@${body.handle} is taken. Pick another handle.`);
+      if (created.first)
+        log.warn(
+          { handle: created.user.handle },
+          `@${created.user.handle} is the first account and is now admin`,
+        );
+      return { user: presentUser(created.user), token: created.token };
+    },
+
+    async login(body: LoginBody, client: string): Promise<{ user: PublicUser; token: string }> {
+      const user = await repo.findUserByHandle(db, body.handle);
+      const ok = await verifyPassword(body.password, user?.passwordHash ?? (await decoyHash()));
+      if (!user || !ok) throw unauthorized('auth.invalid_credentials', 'Wrong handle or password.');
+      const { token } = await issueToken(db, user.id, 'session', client);
+      return { user: presentUser(user), token };
+    },
+
+    /** Resolves a cookie or bearer token to its user; null for anything unknown, expired or malformed. */
+    async authenticate(token: string): Promise<Authenticated | null> {
+      if (!looksLikeToken(token)) return null;
+      const row = await repo.findTokenWithUser(db, hashToken(secretKey, token));
+      if (!row) return null;
+      const at = now();
+      if (row.expiresAt && row.expiresAt <= at) return null;
+      if (!row.lastUsedAt || at.getTime() - row.lastUsedAt.getTime() > TOUCH_INTERVAL_MS) {
+        // Sessions slide: a session in use does not expire under its user.
+        const expiresAt = row.kind === 'session' ? new Date(at.getTime() + sessionTtlMs) : row.expiresAt;
+        await repo.touchToken(db, row.tokenId, at, expiresAt);
+      }
+      return {
+        actor: { id: row.id, role: row.role },
+        user: presentUser(row),
+        tokenId: row.tokenId,
+        kind: row.kind,
+      };
+    },
+
+    async logout(auth: Authenticated): Promise<void> {
+      await repo.deleteToken(db, { id: auth.tokenId, userId: auth.actor.id });
+    },
+
+    async me(actor: Actor): Promise<PublicUser> {
+      const user = await repo.findUserById(db, actor.id);
+      if (!user) throw notFound('user.not_found', 'Your account no longer exists.');
+      return presentUser(user);
+    },
+
+    async getByHandle(actor: Actor | null, handle: string): Promise<PublicUser> {
+      requireAccess(actor, 'user.read', null);
+      const user = await repo.findUserByHandle(db, handle);
+      if (!user) throw notFound('user.not_found', `No one is called @${handle}.`);
+      return presentUser(user);
+    },
+
+    async updateProfile(actor: Actor | null, userId: string, body: UpdateProfileBody): Promise<PublicUser> {
+      requireAccess(actor, 'profile.update', { ownerId: userId });
+      const user = await repo.updateUser(db, userId, body);
+      if (!user) throw notFound('user.not_found', 'No such user.');
+      return presentUser(user);
+    },
+
+    async becomeCreator(actor: Actor | null): Promise<PublicUser> {
+      requireAccess(actor, 'creator.become', { ownerId: actor?.id ?? '' });
+      const current = await repo.findUserById(db, actor.id);
+      if (!current) throw notFound('user.not_found', 'Your account no longer exists.');
+      if (current.role !== 'viewer') return presentUser(current);
+      const user = await repo.updateUser(db, actor.id, { role: 'creator' });
+      return presentUser(user ?? current);
+    },
+
+    async setRole(actor: Actor | null, userId: string, role: Role): Promise<PublicUser> {
+      requireAccess(actor, 'user.setRole', { ownerId: userId });
+      const user = await repo.updateUser(db, userId, { role });
+      if (!user) throw notFound('user.not_found', 'No such user.');
+      log.info({ by: actor.id, userId, role }, 'role changed');
+      return presentUser(user);
+    },
+
+    async listUsers(actor: Actor | null, query: z.output<typeof ListUsersQuery>): Promise<UserList> {
+      requireAccess(actor, 'user.list', null);
+      const after = query.cursor ? decodeCursor(query.cursor) : undefined;
+      const rows = await repo.listUsers(db, { q: query.q, limit: query.limit + 1, after });
+      const page = rows.slice(0, query.limit);
+      const last = page.at(-1);
+      return {
+        users: page.map(presentUser),
+        nextCursor: rows.length > query.limit && last ? encodeCursor(last.createdAt, last.id) : null,
+      };
+    },
+
+    async createApiToken(actor: Actor | null, name: string): Promise<CreatedToken> {
+      requireAccess(actor, 'token.manage', { ownerId: actor?.id ?? '' });
+      const { token, row } = await issueToken(db, actor.id, 'api', name);
+      return { ...presentToken(row), token };
+    },
+
+    async listApiTokens(actor: Actor | null): Promise<ApiToken[]> {
+      requireAccess(actor, 'token.manage', { ownerId: actor?.id ?? '' });
+      return (await repo.listApiTokens(db, actor.id)).map(presentToken);
+    },
+
+    async revokeApiToken(actor: Actor | null, tokenId: string): Promise<void> {
+      requireAccess(actor, 'token.manage', { ownerId: actor?.id ?? '' });
+      // Scoped by owner in SQL: someone else's token id looks exactly like an unknown one.
+      if (!(await repo.deleteToken(db, { id: tokenId, userId: actor.id }))) {
+        throw notFound('auth.token_not_found', 'No such token.');
+      }
+    },
+
+    async countUsers(): Promise<number> {
+      return repo.countUsers(db);
+    },
+
+    async pruneExpiredSessions(): Promise<number> {
+      return repo.deleteExpiredTokens(db, now());
+    },
+  };
+}
+
+export type AccountsService = ReturnType<typeof createAccountsService>;
+
+function encodeCursor(createdAt: Date, id: string): string {
+  return Buffer.from(JSON.stringify([createdAt.toISOString(), id])).toString('base64url');
+}
+
+function decodeCursor(cursor: string): { createdAt: Date; id: string } {
+  try {
+    const [iso, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string];
+    const createdAt = new Date(iso);
+    if (Number.isNaN(createdAt.getTime()) || typeof id !== 'string' || !/^[0-9a-f-]{36}$/.test(id)) throw 0;
+    return { createdAt, id };
+  } catch {
+    throw new AppError('request.invalid', 400, 'Malformed cursor.');
+  }
+}

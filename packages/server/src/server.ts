@@ -1,0 +1,83 @@
+import type { FastifyInstance } from 'fastify';
+import { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { buildApp } from './app.ts';
+import type { Config } from './config.ts';
+import { createDatabase, type DatabaseHandle } from './db/database.ts';
+import { migrateToLatest } from './db/migrate.ts';
+import { createLogger } from './logger.ts';
+import { resolveSecretKey } from './secret.ts';
+
+export interface RunningServer {
+  app: FastifyInstance;
+  url: string;
+  database: DatabaseHandle;
+  close(): Promise<void>;
+}
+
+export function openDatabase(config: Config): DatabaseHandle {
+  return createDatabase({ url: config.DATABASE_URL, dataDir: `${config.DATA_DIR}/pglite` });
+}
+
+export async function startServer(
+  config: Config,
+  logger: Logger = createLogger(config.LOG_LEVEL),
+): Promise<RunningServer> {
+  const database = openDatabase(config);
+  const applied = await migrateToLatest(database.db);
+  if (applied.length > 0) logger.info({ applied }, 'database migrated');
+
+  const redis = config.REDIS_URL
+    ? new Redis(config.REDIS_URL, { maxRetriesPerRequest: 2, lazyConnect: false })
+    : undefined;
+  redis?.on('error', (err) => logger.warn({ err: err.message }, 'redis error'));
+
+  const secretKey = resolveSecretKey(config.SECRET_KEY, config.DATA_DIR);
+  const app = await buildApp({ config, db: database.db, logger, secretKey, redis });
+  await app.listen({ port: config.PORT, host: config.HOST });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.PORT;
+  const url = config.PUBLIC_URL ?? `http://localhost:${port}`;
+
+  const users = await app.services.accounts.countUsers();
+  const banner = [
+    `OnAir is up at ${url}  (database: ${database.dialect}${config.DATABASE_URL ? '' : ` in ${config.DATA_DIR}/pglite`}, bus: ${redis ? 'redis' : 'in-process'})`,
+    `  API docs: ${url}/api/docs   health: ${url}/healthz   metrics: ${url}/metrics`,
+    users === 0
+      ? `  No accounts yet: the first account to sign up at ${url}/signup becomes the admin.`
+      : `  ${users} account(s).`,
+  ];
+  process.stdout.write(`${banner.join('\n')}\n`);
+
+  let closing: Promise<void> | undefined;
+  const close = () => {
+    closing ??= (async () => {
+      await app.close();
+      await redis?.quit().catch(() => redis.disconnect());
+      await database.close();
+    })();
+    return closing;
+  };
+  return { app, url, database, close };
+}
+
+/** SIGTERM/SIGINT: stop accepting, let in-flight requests finish, close the database, exit. */
+export function closeOnSignals(server: RunningServer, logger: Logger, graceMs = 10_000): void {
+  const onSignal = (signal: NodeJS.Signals) => {
+    logger.info({ signal }, 'shutting down');
+    const timer = setTimeout(() => {
+      logger.error('shutdown took too long; exiting');
+      process.exit(1);
+    }, graceMs);
+    timer.unref();
+    server.close().then(
+      () => process.exit(0),
+      (err) => {
+        logger.error({ err }, 'error during shutdown');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', onSignal);
+  process.once('SIGINT', onSignal);
+}
