@@ -40,7 +40,7 @@ export async function buildApp({ config, db, logger, secretKey, redis }: AppDeps
     // pino's Logger and Fastify's logger interface differ only in typing.
     loggerInstance: logger as FastifyBaseLogger,
     bodyLimit: config.BODY_LIMIT_BYTES,
-    requestIdHeader: 'x-request-id',
+    requestIdHeader: false,
     // Accept a caller's request id only if it looks like one; otherwise mint our own.
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
@@ -55,6 +55,8 @@ export async function buildApp({ config, db, logger, secretKey, redis }: AppDeps
     reply.header('x-request-id', request.id);
   });
   registerErrorHandlers(app);
+  // The API speaks JSON only; a text/plain POST (what an HTML form can send cross-site) gets a 415.
+  app.removeContentTypeParser('text/plain');
 
   const sessionTtlMs = config.SESSION_TTL_DAYS * 86_400_000;
   const accounts = createAccountsService({

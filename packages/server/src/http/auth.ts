@@ -14,7 +14,17 @@ export const SESSION_COOKIE = 'onair_session';
  */
 export type AuthMode = 'public' | 'user';
 
+export interface DeclaredRoute {
+  method: string;
+  url: string;
+  auth: AuthMode;
+}
+
 declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every route with its auth mode, for the authorization matrix test. */
+    declaredRoutes: DeclaredRoute[];
+  }
   interface FastifyContextConfig {
     auth?: AuthMode;
   }
@@ -41,11 +51,16 @@ export const authPlugin = fp(
     app.decorateRequest('auth', null);
     app.decorateRequest('actor', null);
 
+    const declared: DeclaredRoute[] = [];
+    app.decorate('declaredRoutes', declared);
     app.addHook('onRoute', (route) => {
       if (EXEMPT_PREFIXES.some((p) => route.url.startsWith(p))) return;
       const mode = (route.config as { auth?: AuthMode } | undefined)?.auth;
       if (mode !== 'public' && mode !== 'user') {
         throw new Error(`route ${route.method} ${route.url} declares no auth mode (config.auth)`);
+      }
+      for (const method of [route.method].flat()) {
+        if (method !== 'HEAD') declared.push({ method, url: route.url, auth: mode });
       }
     });
 

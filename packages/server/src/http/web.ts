@@ -17,7 +17,8 @@ export async function webRoutes(app: FastifyInstance, { dist }: { dist: string }
   // serve:false — we route files ourselves, so every path goes through our auth declaration and 404s.
   await app.register(fastifyStatic, { root: dist, serve: false });
 
-  const sendIndex = (reply: FastifyReply) => reply.header('cache-control', 'no-cache').sendFile('index.html');
+  const sendIndex = (reply: FastifyReply) =>
+    reply.header('cache-control', 'no-cache').sendFile('index.html', { cacheControl: false });
   const isFile = (rel: string) => {
     const file = path.join(dist, rel);
     return file.startsWith(dist + path.sep) && existsSync(file) && statSync(file).isFile();
@@ -31,7 +32,7 @@ export async function webRoutes(app: FastifyInstance, { dist }: { dist: string }
     const rel = path.normalize(url).slice(1);
     if (isFile(rel)) {
       // Vite fingerprints everything under assets/, so those never change once built.
-      if (rel.startsWith('assets/')) reply.header('cache-control', 'public, max-age=31536000, immutable');
+      if (rel.startsWith('assets/')) return reply.sendFile(rel, { maxAge: '365d', immutable: true });
       return reply.sendFile(rel);
     }
     if (rel.startsWith('assets/') || path.extname(rel)) return reply.callNotFound();

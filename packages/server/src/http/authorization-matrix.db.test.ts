@@ -1,0 +1,173 @@
+import type { FastifyInstance } from 'fastify';
+import Fastify from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fakeWebDist, signup, testApp } from '../test/app.ts';
+import { type TestDatabaseHandle, testDatabases } from '../test/databases.ts';
+import { authPlugin } from './auth.ts';
+
+type Who = 'anonymous' | 'viewer' | 'creator' | 'admin';
+const WHO: Who[] = ['anonymous', 'viewer', 'creator', 'admin'];
+const OTHER_ID = '00000000-0000-4000-8000-000000000000';
+
+interface Row {
+  /** A request that would succeed for an allowed caller. */
+  request: (ctx: Ctx) => { url: string; payload?: object };
+  /** Expected status per caller. */
+  expect: Record<Who, number>;
+}
+interface Ctx {
+  viewerId: string;
+  creatorHandle: string;
+  tokenId: (who: Who) => string;
+}
+
+const all = (status: number): Record<Who, number> => ({
+  anonymous: status,
+  viewer: status,
+  creator: status,
+  admin: status,
+});
+const signedIn = (status: number): Record<Who, number> => ({
+  anonymous: 401,
+  viewer: status,
+  creator: status,
+  admin: status,
+});
+const adminOnly = (status: number): Record<Who, number> => ({
+  anonymous: 401,
+  viewer: 403,
+  creator: 403,
+  admin: status,
+});
+
+/**
+ * Every route × every kind of caller. A route that exists but has no row here fails the
+ * "covers every route" test, so new routes cannot skip this table.
+ */
+const MATRIX: Record<string, Row> = {
+  'GET /healthz': { request: () => ({ url: '/healthz' }), expect: all(200) },
+  'GET /readyz': { request: () => ({ url: '/readyz' }), expect: all(200) },
+  'GET /metrics': { request: () => ({ url: '/metrics' }), expect: all(200) },
+  'POST /api/v1/auth/signup': {
+    // Signed-in callers may create another account too (a creator's second channel).
+    request: () => ({
+      url: '/api/v1/auth/signup',
+      payload: { handle: `m${Math.random().toString(36).slice(2, 10)}`, password: 'password123' },
+    }),
+    expect: all(201),
+  },
+  'POST /api/v1/auth/login': {
+    request: (c) => ({
+      url: '/api/v1/auth/login',
+      payload: { handle: c.creatorHandle, password: 'password123' },
+    }),
+    expect: all(200),
+  },
+  'POST /api/v1/auth/logout': { request: () => ({ url: '/api/v1/auth/logout' }), expect: signedIn(200) },
+  'GET /api/v1/me': { request: () => ({ url: '/api/v1/me' }), expect: signedIn(200) },
+  'PATCH /api/v1/me': {
+    request: () => ({ url: '/api/v1/me', payload: { bio: 'hello' } }),
+    expect: signedIn(200),
+  },
+  'POST /api/v1/me/creator': { request: () => ({ url: '/api/v1/me/creator' }), expect: signedIn(200) },
+  'GET /api/v1/me/tokens': { request: () => ({ url: '/api/v1/me/tokens' }), expect: signedIn(200) },
+  'POST /api/v1/me/tokens': {
+    request: () => ({ url: '/api/v1/me/tokens', payload: { name: 'bot' } }),
+    expect: signedIn(201),
+  },
+  'DELETE /api/v1/me/tokens/:id': {
+    request: (c) => ({ url: `/api/v1/me/tokens/${c.tokenId('viewer')}` }),
+    // Only the viewer owns this token; everyone else's delete finds nothing.
+    expect: { anonymous: 401, viewer: 200, creator: 404, admin: 404 },
+  },
+  'GET /api/v1/users/:handle': {
+    request: (c) => ({ url: `/api/v1/users/${c.creatorHandle}` }),
+    expect: all(200),
+  },
+  'GET /api/v1/admin/users': { request: () => ({ url: '/api/v1/admin/users' }), expect: adminOnly(200) },
+  'PUT /api/v1/admin/users/:id/role': {
+    request: (c) => ({ url: `/api/v1/admin/users/${c.viewerId}/role`, payload: { role: 'viewer' } }),
+    expect: adminOnly(200),
+  },
+  'GET /': { request: () => ({ url: '/' }), expect: all(200) },
+  'GET /*': { request: () => ({ url: '/@someone' }), expect: all(200) },
+};
+
+describe.each(testDatabases())('authorization matrix on $name', (kind) => {
+  let database: TestDatabaseHandle;
+  let app: FastifyInstance;
+  const headers: Record<Who, Record<string, string>> = { anonymous: {}, viewer: {}, creator: {}, admin: {} };
+  const tokens: Partial<Record<Who, string>> = {};
+  let ctx: Ctx;
+
+  beforeAll(async () => {
+    database = await kind.create();
+    app = await testApp(database, { WEB_DIST: await fakeWebDist() });
+    const admin = await signup(app, 'matrix_admin', 'password123');
+    const viewer = await signup(app, 'matrix_viewer', 'password123');
+    const creator = await signup(app, 'matrix_creator', 'password123');
+    await app.inject({ method: 'POST', url: '/api/v1/me/creator', headers: creator.auth });
+    headers.admin = admin.auth;
+    headers.viewer = viewer.auth;
+    headers.creator = creator.auth;
+    ctx = {
+      viewerId: viewer.user.id,
+      creatorHandle: creator.user.handle,
+      tokenId: (who) => tokens[who] ?? OTHER_ID,
+    };
+  });
+  afterAll(async () => {
+    await app?.close();
+    await database?.drop();
+  });
+
+  it('covers every route the app serves', () => {
+    const served = app.declaredRoutes.map((r) => `${r.method} ${r.url}`).sort();
+    expect(served).toEqual(Object.keys(MATRIX).sort());
+  });
+
+  for (const [route, row] of Object.entries(MATRIX)) {
+    it.each(WHO)(`${route} as %s`, async (who) => {
+      const [method] = route.split(' ') as [string];
+      // Fresh credentials and a fresh viewer token per case, so logout/revoke cases do not leak.
+      const h =
+        who === 'anonymous'
+          ? {}
+          : {
+              authorization: `Bearer ${
+                (
+                  await app.inject({
+                    method: 'POST',
+                    url: '/api/v1/auth/login?token=true',
+                    payload: { handle: `matrix_${who}`, password: 'password123' },
+                  })
+                ).json().token
+              }`,
+            };
+      const created = await app.inject({
+        method: 'POST',
+        url: '/api/v1/me/tokens',
+        headers: headers.viewer,
+        payload: { name: 't' },
+      });
+      tokens.viewer = created.json().id;
+      const { url, payload } = row.request(ctx);
+      const res = await app.inject({
+        method: method as 'GET',
+        url,
+        headers: h,
+        ...(payload ? { payload } : {}),
+      });
+      expect(res.statusCode, res.body).toBe(row.expect[who]);
+    });
+  }
+});
+
+describe('route auth declarations', () => {
+  it('refuses to register a route that does not declare who may call it', async () => {
+    const app = Fastify();
+    await app.register(authPlugin, { accounts: {} as never });
+    expect(() => app.get('/undeclared', async () => 'oops')).toThrow(/declares no auth mode/);
+    await app.close();
+  });
+});
