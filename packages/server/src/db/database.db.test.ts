@@ -1,0 +1,90 @@
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type TestDatabaseHandle, testDatabases } from '../test/databases.ts';
+import { parseInt8 } from './database.ts';
+import { migrateToLatest } from './migrate.ts';
+
+describe('parseInt8', () => {
+  it('returns exact numbers and refuses values JavaScript cannot hold exactly', () => {
+    expect(parseInt8('42')).toBe(42);
+    expect(parseInt8('-9007199254740991')).toBe(-9007199254740991);
+    expect(() => parseInt8('9007199254740993')).toThrow(RangeError);
+  });
+});
+
+describe.each(testDatabases())('database on $name', (kind) => {
+  let database: TestDatabaseHandle;
+  beforeAll(async () => {
+    database = await kind.create();
+  });
+  afterAll(() => database?.drop());
+
+  it('returns int8 and count(*) as numbers on both drivers', async () => {
+    const { rows } = await sql<{
+      big: number;
+      n: number;
+    }>`select 9007199254740991::int8 as big, count(*) as n from users`.execute(database.db);
+    expect(rows[0]).toEqual({ big: 9007199254740991, n: 0 });
+    await expect(sql`select 9007199254740993::int8 as x`.execute(database.db)).rejects.toThrow(
+      /MAX_SAFE_INTEGER/,
+    );
+  });
+
+  it('re-running migrations applies nothing', async () => {
+    expect(await migrateToLatest(database.db)).toEqual([]);
+  });
+
+  it('keeps concurrent transactions consistent (no lost update)', async () => {
+    const db = database.db;
+    const user = await db
+      .insertInto('users')
+      .values({ handle: 'counter', displayName: '0', role: 'viewer', passwordHash: 'x', avatarUrl: null })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await Promise.all(
+      Array.from({ length: 20 }, () =>
+        db.transaction().execute(async (trx) => {
+          const row = await trx
+            .selectFrom('users')
+            .select('displayName')
+            .where('id', '=', user.id)
+            .forUpdate()
+            .executeTakeFirstOrThrow();
+          await trx
+            .updateTable('users')
+            .set({ displayName: String(Number(row.displayName) + 1) })
+            .where('id', '=', user.id)
+            .execute();
+        }),
+      ),
+    );
+    const final = await db
+      .selectFrom('users')
+      .select('displayName')
+      .where('id', '=', user.id)
+      .executeTakeFirstOrThrow();
+    expect(final.displayName).toBe('20');
+  });
+
+  it('enforces the schema constraints', async () => {
+    const db = database.db;
+    await expect(
+      db
+        .insertInto('users')
+        .values({ handle: 'UPPER', displayName: 'x', role: 'viewer', passwordHash: 'x', avatarUrl: null })
+        .execute(),
+    ).rejects.toThrow();
+    await expect(
+      db
+        .insertInto('users')
+        .values({
+          handle: 'rolebad',
+          displayName: 'x',
+          role: 'king' as 'admin',
+          passwordHash: 'x',
+          avatarUrl: null,
+        })
+        .execute(),
+    ).rejects.toThrow();
+  });
+});
