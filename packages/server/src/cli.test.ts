@@ -1,9 +1,10 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawnServer } from './testing/spawn-server.ts';
 
 const BIN = fileURLToPath(new URL('../bin/onair.js', import.meta.url));
 
@@ -94,27 +95,9 @@ describe('onair CLI', () => {
   });
 
   it('serves, then shuts down cleanly on SIGTERM', async () => {
-    const child: ChildProcess = spawn(process.execPath, [BIN, 'serve'], {
-      env: { ...cleanEnv(), DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', WEB_DIST: '/nonexistent' },
-      stdio: 'pipe',
-    });
-    let out = '';
-    const url = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`server did not start: ${out}`)), 30_000);
-      child.stdout!.on('data', (d) => {
-        out += d;
-        const m = /OnAir is up at (\S+)/.exec(out);
-        if (m) {
-          clearTimeout(timer);
-          resolve(m[1]!);
-        }
-      });
-    });
-    expect(out).toContain('2 account(s)');
-    const res = await fetch(`${url.replace('localhost', '127.0.0.1')}/readyz`);
-    expect(res.status).toBe(200);
-    const exit = new Promise<number | null>((resolve) => child.on('close', resolve));
-    child.kill('SIGTERM');
-    expect(await exit).toBe(0);
+    const server = await spawnServer({ DATA_DIR: dataDir, WEB_DIST: '/nonexistent' }, { keepDataDir: true });
+    expect(server.logs()).toContain('2 account(s)');
+    expect((await fetch(`${server.url}/readyz`)).status).toBe(200);
+    expect(await server.stop()).toBe(0);
   });
 });

@@ -137,12 +137,6 @@ export function createAccountsService({
       await repo.deleteToken(db, { id: auth.tokenId, userId: auth.actor.id });
     },
 
-    async me(actor: Actor): Promise<PublicUser> {
-      const user = await repo.findUserById(db, actor.id);
-      if (!user) throw notFound('user.not_found', 'Your account no longer exists.');
-      return presentUser(user);
-    },
-
     async getByHandle(actor: Actor | null, handle: string): Promise<PublicUser> {
       requireAccess(actor, 'user.read', null);
       const user = await repo.findUserByHandle(db, handle);

@@ -1,0 +1,44 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { accounts } from './scenarios/accounts.ts';
+import type { Scenario } from './types.ts';
+
+const SCENARIOS: Scenario[] = [accounts];
+const RESULTS = fileURLToPath(new URL('../results', import.meta.url));
+
+function usage(): string {
+  return [
+    'usage: npm run bench -- <scenario> [--quick]',
+    '',
+    'scenarios:',
+    ...SCENARIOS.map((s) => `  ${s.name.padEnd(12)} ${s.description}`),
+    '',
+    '--quick  a shorter run (under a minute)',
+  ].join('\n');
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const quick = argv.includes('--quick');
+  const names = argv.filter((a) => !a.startsWith('--'));
+  if (names.length === 0 || argv.includes('--help')) {
+    console.log(usage());
+    process.exit(names.length === 0 && !argv.includes('--help') ? 2 : 0);
+  }
+  for (const name of names) {
+    const scenario = SCENARIOS.find((s) => s.name === name);
+    if (!scenario) {
+      console.error(`unknown scenario "${name}"\n\n${usage()}`);
+      process.exit(2);
+    }
+    console.log(`bench ${scenario.name}${quick ? ' (quick)' : ''}: ${scenario.description}`);
+    const started = new Date();
+    const result = await scenario.run({ quick, log: (m) => console.log(`  ${m}`) });
+    const record = { scenario: scenario.name, quick, startedAt: started.toISOString(), ...result };
+    console.table(Object.fromEntries(Object.entries(result).map(([k, v]) => [k, { value: v }])));
+    mkdirSync(RESULTS, { recursive: true });
+    const file = path.join(RESULTS, `${scenario.name}.json`);
+    writeFileSync(file, `${JSON.stringify(record, null, 2)}\n`);
+    console.log(`wrote ${path.relative(process.cwd(), file)}`);
+  }
+}
