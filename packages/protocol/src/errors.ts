@@ -18,6 +18,10 @@ export const ERROR_CODES = [
   'user.not_found',
   'user.handle_taken',
   'user.handle_reserved',
+  'live.not_creator',
+  'live.room_not_found',
+  'social.self_follow',
+  'social.not_following',
   'internal',
   'unavailable',
 ] as const;

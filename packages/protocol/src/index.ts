@@ -1,6 +1,9 @@
 export * from './accounts.ts';
 export * from './errors.ts';
 export * from './health.ts';
+export * from './live.ts';
+export * from './realtime.ts';
+export * from './social.ts';
 
 /** Version of the HTTP API under /api/v1; bumped only on breaking changes. */
 export const API_PREFIX = '/api/v1';

@@ -5,6 +5,7 @@ import fastifyCookie from '@fastify/cookie';
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
+import fastifyWebsocket from '@fastify/websocket';
 import { API_PREFIX } from '@onair/protocol';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import {
@@ -23,7 +24,11 @@ import { healthRoutes } from './http/health.ts';
 import { metricsPlugin } from './http/metrics.ts';
 import { webRoutes } from './http/web.ts';
 import { accountsRoutes } from './modules/accounts/accounts.routes.ts';
-import { createAccountsService } from './modules/accounts/accounts.service.ts';
+import { liveRoutes } from './modules/live/live.routes.ts';
+import { socialRoutes } from './modules/social/social.routes.ts';
+import { type Bus, createInProcessBus } from './realtime/bus.ts';
+import { gatewayRoutes } from './realtime/gateway.ts';
+import { createServices, type Services } from './services.ts';
 
 export interface AppDeps {
   config: Config;
@@ -31,11 +36,23 @@ export interface AppDeps {
   logger: Logger;
   secretKey: string;
   redis?: Redis | undefined;
+  /** Cross-node bus; in-process when absent. */
+  bus?: Bus | undefined;
+  /** Registers the media routes (ingest, playback, browser go-live) once the services exist. */
+  media?: ((app: FastifyInstance, services: Services) => Promise<void>) | undefined;
 }
 
 const DEFAULT_WEB_DIST = fileURLToPath(new URL('../../web/dist', import.meta.url));
 
-export async function buildApp({ config, db, logger, secretKey, redis }: AppDeps): Promise<FastifyInstance> {
+export async function buildApp({
+  config,
+  db,
+  logger,
+  secretKey,
+  redis,
+  bus = createInProcessBus(),
+  media,
+}: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     // pino's Logger and Fastify's logger interface differ only in typing.
     loggerInstance: logger as FastifyBaseLogger,
@@ -59,12 +76,8 @@ export async function buildApp({ config, db, logger, secretKey, redis }: AppDeps
   app.removeContentTypeParser('text/plain');
 
   const sessionTtlMs = config.SESSION_TTL_DAYS * 86_400_000;
-  const accounts = createAccountsService({
-    db,
-    secretKey,
-    sessionTtlMs,
-    log: logger.child({ module: 'accounts' }),
-  });
+  const services = createServices({ config, db, bus, logger, secretKey });
+  const { accounts } = services;
 
   await app.register(fastifyCookie);
   await app.register(fastifyRateLimit, {
@@ -96,6 +109,7 @@ export async function buildApp({ config, db, logger, secretKey, redis }: AppDeps
     transformObject: jsonSchemaTransformObject,
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/api/docs' });
+  await app.register(fastifyWebsocket, { options: { maxPayload: 1024 * 1024 } });
   await app.register(authPlugin, { accounts });
   await app.register(metricsPlugin);
   await app.register(healthRoutes, { db });
@@ -106,14 +120,20 @@ export async function buildApp({ config, db, logger, secretKey, redis }: AppDeps
     secureCookies: config.publicUrl.startsWith('https:'),
     loginRateLimit: config.LOGIN_RATE_LIMIT,
   });
+  await app.register(socialRoutes, { prefix: API_PREFIX, social: services.social });
+  await app.register(liveRoutes, { prefix: API_PREFIX, live: services.live });
+  await app.register(gatewayRoutes, { prefix: API_PREFIX, bus });
+  if (media) await media(app, services);
   await app.register(webRoutes, { dist: path.resolve(config.WEB_DIST ?? DEFAULT_WEB_DIST) });
 
-  app.decorate('services', { accounts });
+  app.decorate('services', services);
+  app.decorate('bus', bus);
   return app;
 }
 
 declare module 'fastify' {
   interface FastifyInstance {
-    services: { accounts: ReturnType<typeof createAccountsService> };
+    services: Services;
+    bus: Bus;
   }
 }

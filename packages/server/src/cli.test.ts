@@ -75,7 +75,7 @@ describe('onair CLI', () => {
     const env = { DATA_DIR: dataDir };
     const first = await onair(['migrate'], env);
     expect(first.code, first.stderr).toBe(0);
-    expect(first.stdout).toContain('applied: 0001_accounts');
+    expect(first.stdout).toMatch(/applied: 0001_accounts, 0002_live_social/);
     expect((await onair(['migrate'], env)).stdout).toContain('up to date');
 
     const admin = await onair(['user', 'create', '--handle', 'Boss', '--password', 'password123'], env);
@@ -92,7 +92,8 @@ describe('onair CLI', () => {
     const bad = await onair(['user', 'create', '--handle', 'x', '--password', 'short'], env);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/handle: .*password: /s);
-  });
+    // Five cold starts of the CLI, each opening the embedded database from disk.
+  }, 120_000);
 
   it('serves, then shuts down cleanly on SIGTERM', async () => {
     const server = await spawnServer({ DATA_DIR: dataDir, WEB_DIST: '/nonexistent' }, { keepDataDir: true });

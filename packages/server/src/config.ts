@@ -72,6 +72,22 @@ export const ENV = {
     schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     doc: 'pino log level.',
   },
+  FFMPEG_PATH: {
+    schema: z.string().min(1).optional(),
+    doc: 'ffmpeg binary for HLS, thumbnails and browser go-live. Unset: ffmpeg on PATH, else the one shipped in node_modules.',
+  },
+  INGEST_IDLE_TIMEOUT_S: {
+    schema: z.coerce.number().int().min(2).max(300).default(10),
+    doc: 'A LIVE stream that sends no data for this long is ended.',
+  },
+  THUMBNAIL_INTERVAL_S: {
+    schema: z.coerce.number().int().min(5).max(3600).default(30),
+    doc: 'How often a frame of each LIVE stream is grabbed for its feed card.',
+  },
+  HLS: {
+    schema: z.enum(['on', 'off']).default('on'),
+    doc: 'Also package every LIVE stream as HLS (1 s segments) for players that cannot play HTTP-FLV.',
+  },
   WEB_DIST: {
     schema: z.string().optional(),
     doc: 'Built web app to serve; defaults to packages/web/dist.',

@@ -39,6 +39,14 @@ const matrix: Case[] = [
   ['live.go', viewer, null, false],
   ['live.go', creator, null, true],
   ['live.go', admin, null, true],
+  ['follow.manage', anon, other, false],
+  ['follow.manage', viewer, { ownerId: 'v' }, true],
+  ['follow.manage', viewer, other, false],
+  ['follow.manage', admin, other, false],
+  ['notification.read', anon, other, false],
+  ['notification.read', creator, { ownerId: 'c' }, true],
+  ['notification.read', creator, other, false],
+  ['notification.read', admin, other, false],
 ];
 
 describe('can(actor, action, resource)', () => {

@@ -23,6 +23,8 @@ export interface ActionResources {
   'token.manage': Owned;
   'creator.become': Owned;
   'live.go': null;
+  'follow.manage': Owned;
+  'notification.read': Owned;
 }
 
 export type Action = keyof ActionResources;
@@ -34,6 +36,8 @@ export const ACTIONS = [
   'token.manage',
   'creator.become',
   'live.go',
+  'follow.manage',
+  'notification.read',
 ] as const satisfies readonly Action[];
 
 type Rule<A extends Action> = (actor: Actor | null, resource: ActionResources[A]) => boolean;
@@ -51,6 +55,8 @@ const rules: { [A in Action]: Rule<A> } = {
   'token.manage': (actor, r) => isSelf(actor, r),
   'creator.become': (actor, r) => isSelf(actor, r),
   'live.go': (actor) => actor?.role === 'creator' || isAdmin(actor),
+  'follow.manage': (actor, r) => isSelf(actor, r),
+  'notification.read': (actor, r) => isSelf(actor, r),
 };
 
 export function can<A extends Action>(actor: Actor | null, action: A, resource: ActionResources[A]): boolean {

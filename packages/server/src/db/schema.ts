@@ -4,6 +4,10 @@ import type { ColumnType, Generated, Insertable, Selectable, Updateable } from '
 export interface Database {
   users: UsersTable;
   authTokens: AuthTokensTable;
+  rooms: RoomsTable;
+  liveSessions: LiveSessionsTable;
+  follows: FollowsTable;
+  notifications: NotificationsTable;
 }
 
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
@@ -34,3 +38,64 @@ export interface AuthTokensTable {
   expiresAt: Date | null;
 }
 export type AuthTokenRow = Selectable<AuthTokensTable>;
+
+export interface RoomsTable {
+  creatorId: string;
+  title: Generated<string>;
+  topic: Generated<string>;
+  hashtags: Generated<string[]>;
+  streamKey: string;
+  state: Generated<'offline' | 'live'>;
+  currentSessionId: string | null;
+  updatedAt: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+export type RoomRow = Selectable<RoomsTable>;
+
+export type SessionStatus = 'connecting' | 'live' | 'ended';
+export interface LiveSessionsTable {
+  id: Generated<string>;
+  creatorId: string;
+  status: SessionStatus;
+  title: string;
+  topic: string;
+  hashtags: string[];
+  source: 'rtmp' | 'browser';
+  ingestNode: string;
+  clientIp: string | null;
+  videoCodec: string | null;
+  audioCodec: string | null;
+  width: number | null;
+  height: number | null;
+  fps: number | null;
+  startedAt: CreatedAt;
+  liveAt: Date | null;
+  endedAt: Date | null;
+  endReason: string | null;
+  thumbnailAt: Date | null;
+  summary: ColumnType<SessionSummary | null, string | null, string | null>;
+}
+export type LiveSessionRow = Selectable<LiveSessionsTable>;
+
+export interface SessionSummary {
+  durationS: number;
+  liveDurationS: number;
+  endReason: string;
+}
+
+export interface FollowsTable {
+  followerId: string;
+  creatorId: string;
+  notify: Generated<boolean>;
+  createdAt: CreatedAt;
+}
+
+export interface NotificationsTable {
+  id: Generated<string>;
+  userId: string;
+  kind: 'live_started';
+  actorId: string | null;
+  sessionId: string | null;
+  createdAt: CreatedAt;
+  readAt: Date | null;
+}
+export type NotificationRow = Selectable<NotificationsTable>;

@@ -33,6 +33,13 @@ const signedIn = (status: number): Record<Who, number> => ({
   creator: status,
   admin: status,
 });
+const creatorsOnly = (status: number): Record<Who, number> => ({
+  anonymous: 401,
+  viewer: 403,
+  creator: status,
+  admin: status,
+});
+const WS_WITHOUT_UPGRADE = 404;
 const adminOnly = (status: number): Record<Who, number> => ({
   anonymous: 401,
   viewer: 403,
@@ -89,6 +96,49 @@ const MATRIX: Record<string, Row> = {
     request: (c) => ({ url: `/api/v1/admin/users/${c.viewerId}/role`, payload: { role: 'viewer' } }),
     expect: adminOnly(200),
   },
+  'GET /api/v1/feed': { request: () => ({ url: '/api/v1/feed' }), expect: all(200) },
+  'GET /api/v1/rooms/:handle': {
+    request: (c) => ({ url: `/api/v1/rooms/${c.creatorHandle}` }),
+    expect: all(200),
+  },
+  'GET /api/v1/me/room': { request: () => ({ url: '/api/v1/me/room' }), expect: creatorsOnly(200) },
+  'PATCH /api/v1/me/room': {
+    request: () => ({ url: '/api/v1/me/room', payload: { title: 'Hello' } }),
+    expect: creatorsOnly(200),
+  },
+  'POST /api/v1/me/room/stream-key': {
+    request: () => ({ url: '/api/v1/me/room/stream-key' }),
+    expect: creatorsOnly(200),
+  },
+  'GET /api/v1/users/:handle/follow': {
+    request: (c) => ({ url: `/api/v1/users/${c.creatorHandle}/follow` }),
+    expect: all(200),
+  },
+  // Following yourself is refused (400) — the creator is the target of these two rows.
+  'PUT /api/v1/users/:handle/follow': {
+    request: (c) => ({ url: `/api/v1/users/${c.creatorHandle}/follow` }),
+    expect: { anonymous: 401, viewer: 200, creator: 400, admin: 200 },
+  },
+  'DELETE /api/v1/users/:handle/follow': {
+    request: (c) => ({ url: `/api/v1/users/${c.creatorHandle}/follow` }),
+    expect: { anonymous: 401, viewer: 200, creator: 400, admin: 200 },
+  },
+  // Everyone but the admin follows the admin (set up below), so only the admin's own row is refused.
+  'PUT /api/v1/users/:handle/follow/notify': {
+    request: () => ({ url: '/api/v1/users/matrix_admin/follow/notify', payload: { notify: false } }),
+    expect: { anonymous: 401, viewer: 200, creator: 200, admin: 400 },
+  },
+  'GET /api/v1/me/following': { request: () => ({ url: '/api/v1/me/following' }), expect: signedIn(200) },
+  'GET /api/v1/me/notifications': {
+    request: () => ({ url: '/api/v1/me/notifications' }),
+    expect: signedIn(200),
+  },
+  'POST /api/v1/me/notifications/read': {
+    request: () => ({ url: '/api/v1/me/notifications/read', payload: {} }),
+    expect: signedIn(200),
+  },
+  // Without an Upgrade header the socket route is not reachable; the WS tests cover it as a socket.
+  'GET /api/v1/ws': { request: () => ({ url: '/api/v1/ws' }), expect: all(WS_WITHOUT_UPGRADE) },
   'GET /': { request: () => ({ url: '/' }), expect: all(200) },
   'GET /*': { request: () => ({ url: '/@someone' }), expect: all(200) },
 };
@@ -107,6 +157,9 @@ describe.each(testDatabases())('authorization matrix on $name', (kind) => {
     const viewer = await signup(app, 'matrix_viewer', 'password123');
     const creator = await signup(app, 'matrix_creator', 'password123');
     await app.inject({ method: 'POST', url: '/api/v1/me/creator', headers: creator.auth });
+    for (const follower of [viewer, creator]) {
+      await app.inject({ method: 'PUT', url: '/api/v1/users/matrix_admin/follow', headers: follower.auth });
+    }
     headers.admin = admin.auth;
     headers.viewer = viewer.auth;
     headers.creator = creator.auth;

@@ -6,6 +6,7 @@ import type { Redis } from 'ioredis';
 import pino from 'pino';
 import { buildApp } from '../app.ts';
 import { loadConfig } from '../config.ts';
+import type { Bus } from '../realtime/bus.ts';
 import type { TestDatabaseHandle } from './databases.ts';
 
 export const TEST_SECRET = 'test-secret-key-that-is-long-enough-0123456789';
@@ -15,6 +16,7 @@ export async function testApp(
   database: TestDatabaseHandle,
   env: Record<string, string> = {},
   redis?: Redis,
+  bus?: Bus,
 ): Promise<FastifyInstance> {
   const config = loadConfig({
     LOG_LEVEL: 'silent',
@@ -23,7 +25,7 @@ export async function testApp(
     ...env,
   });
   const logger = pino({ level: 'silent' });
-  const app = await buildApp({ config, db: database.db, logger, secretKey: TEST_SECRET, redis });
+  const app = await buildApp({ config, db: database.db, logger, secretKey: TEST_SECRET, redis, bus });
   await app.ready();
   return app;
 }

@@ -14,7 +14,8 @@ import type { Logger } from 'pino';
 import type { z } from 'zod';
 import { requireAccess } from '../../access.ts';
 import type { Db } from '../../db/database.ts';
-import { AppError, badRequest, conflict, notFound, unauthorized } from '../../errors.ts';
+import { badRequest, conflict, notFound, unauthorized } from '../../errors.ts';
+import { decodeCursor, encodeCursor } from '../../http/cursor.ts';
 import { presentToken, presentUser } from './accounts.presenter.ts';
 import * as repo from './accounts.repository.ts';
 import { decoyHash, hashPassword, verifyPassword } from './passwords.ts';
@@ -199,6 +200,12 @@ export function createAccountsService({
       }
     },
 
+    /** For other modules that hold a user id (a creator going LIVE) and need the public profile. */
+    async getById(id: string): Promise<PublicUser | undefined> {
+      const user = await repo.findUserById(db, id);
+      return user && presentUser(user);
+    },
+
     async countUsers(): Promise<number> {
       return repo.countUsers(db);
     },
@@ -210,18 +217,3 @@ export function createAccountsService({
 }
 
 export type AccountsService = ReturnType<typeof createAccountsService>;
-
-function encodeCursor(createdAt: Date, id: string): string {
-  return Buffer.from(JSON.stringify([createdAt.toISOString(), id])).toString('base64url');
-}
-
-function decodeCursor(cursor: string): { createdAt: Date; id: string } {
-  try {
-    const [iso, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string];
-    const createdAt = new Date(iso);
-    if (Number.isNaN(createdAt.getTime()) || typeof id !== 'string' || !/^[0-9a-f-]{36}$/.test(id)) throw 0;
-    return { createdAt, id };
-  } catch {
-    throw new AppError('request.invalid', 400, 'Malformed cursor.');
-  }
-}

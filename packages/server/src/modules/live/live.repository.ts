@@ -1,0 +1,161 @@
+import type { Db } from '../../db/database.ts';
+import type { LiveSessionRow, RoomRow, SessionSummary } from '../../db/schema.ts';
+
+export function findRoom(db: Db, creatorId: string): Promise<RoomRow | undefined> {
+  return db.selectFrom('rooms').selectAll().where('creatorId', '=', creatorId).executeTakeFirst();
+}
+
+export function findRoomByKey(db: Db, streamKey: string): Promise<RoomRow | undefined> {
+  return db.selectFrom('rooms').selectAll().where('streamKey', '=', streamKey).executeTakeFirst();
+}
+
+export async function insertRoom(db: Db, creatorId: string, streamKey: string): Promise<RoomRow> {
+  await db
+    .insertInto('rooms')
+    .values({ creatorId, streamKey, currentSessionId: null })
+    .onConflict((oc) => oc.column('creatorId').doNothing())
+    .execute();
+  return db.selectFrom('rooms').selectAll().where('creatorId', '=', creatorId).executeTakeFirstOrThrow();
+}
+
+export function updateRoom(
+  db: Db,
+  creatorId: string,
+  patch: Partial<Pick<RoomRow, 'title' | 'topic' | 'hashtags' | 'streamKey' | 'state' | 'currentSessionId'>>,
+): Promise<RoomRow | undefined> {
+  return db
+    .updateTable('rooms')
+    .set({ ...patch, updatedAt: new Date() })
+    .where('creatorId', '=', creatorId)
+    .returningAll()
+    .executeTakeFirst();
+}
+
+/** Inserts the session unless the room already has an open one (the partial unique index decides). */
+export async function insertSession(
+  db: Db,
+  s: Pick<
+    LiveSessionRow,
+    'creatorId' | 'title' | 'topic' | 'hashtags' | 'source' | 'ingestNode' | 'clientIp'
+  >,
+): Promise<LiveSessionRow | undefined> {
+  return db
+    .insertInto('liveSessions')
+    .values({ ...s, status: 'connecting' })
+    .onConflict((oc) => oc.column('creatorId').where('status', '<>', 'ended').doNothing())
+    .returningAll()
+    .executeTakeFirst();
+}
+
+export function findSession(db: Db, id: string): Promise<LiveSessionRow | undefined> {
+  return db.selectFrom('liveSessions').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export function latestSession(db: Db, creatorId: string): Promise<LiveSessionRow | undefined> {
+  return db
+    .selectFrom('liveSessions')
+    .selectAll()
+    .where('creatorId', '=', creatorId)
+    .orderBy('startedAt', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+}
+
+export function markLive(
+  db: Db,
+  id: string,
+  info: Pick<LiveSessionRow, 'videoCodec' | 'audioCodec' | 'width' | 'height' | 'fps'>,
+  at: Date,
+): Promise<LiveSessionRow | undefined> {
+  return db
+    .updateTable('liveSessions')
+    .set({ ...info, status: 'live', liveAt: at })
+    .where('id', '=', id)
+    .where('status', '=', 'connecting')
+    .returningAll()
+    .executeTakeFirst();
+}
+
+/** Ends an open session exactly once; undefined if it had already ended. */
+export function endSession(
+  db: Db,
+  id: string,
+  at: Date,
+  reason: string,
+  summary: (s: LiveSessionRow) => SessionSummary,
+): Promise<LiveSessionRow | undefined> {
+  return db.transaction().execute(async (trx) => {
+    const open = await trx
+      .selectFrom('liveSessions')
+      .selectAll()
+      .where('id', '=', id)
+      .where('status', '<>', 'ended')
+      .forUpdate()
+      .executeTakeFirst();
+    if (!open) return undefined;
+    const ended = await trx
+      .updateTable('liveSessions')
+      .set({ status: 'ended', endedAt: at, endReason: reason, summary: JSON.stringify(summary(open)) })
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await trx
+      .updateTable('rooms')
+      .set({ state: 'offline', currentSessionId: null, updatedAt: at })
+      .where('creatorId', '=', open.creatorId)
+      .where('currentSessionId', '=', id)
+      .execute();
+    return ended;
+  });
+}
+
+export function openSessionsOfNode(db: Db, ingestNode: string) {
+  return db
+    .selectFrom('liveSessions')
+    .select(['id'])
+    .where('ingestNode', '=', ingestNode)
+    .where('status', '<>', 'ended')
+    .execute();
+}
+
+export async function touchThumbnail(db: Db, id: string, at: Date): Promise<void> {
+  await db.updateTable('liveSessions').set({ thumbnailAt: at }).where('id', '=', id).execute();
+}
+
+export function liveRooms(db: Db, opts: { limit: number; followerId?: string | undefined }) {
+  let q = db
+    .selectFrom('rooms as r')
+    .innerJoin('liveSessions as s', 's.id', 'r.currentSessionId')
+    .innerJoin('users as u', 'u.id', 'r.creatorId')
+    .select([
+      's.id as sessionId',
+      's.title',
+      's.topic',
+      's.hashtags',
+      's.liveAt',
+      's.startedAt',
+      's.thumbnailAt',
+      'u.id',
+      'u.handle',
+      'u.displayName',
+      'u.bio',
+      'u.avatarUrl',
+      'u.role',
+      'u.createdAt',
+    ])
+    .where('r.state', '=', 'live')
+    .where('s.status', '=', 'live');
+  if (opts.followerId) {
+    const followerId = opts.followerId;
+    q = q.where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('follows as f')
+          .select('f.creatorId')
+          .whereRef('f.creatorId', '=', 'r.creatorId')
+          .where('f.followerId', '=', followerId),
+      ),
+    );
+  }
+  return q.orderBy('s.liveAt', 'desc').limit(opts.limit).execute();
+}

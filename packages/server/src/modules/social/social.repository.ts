@@ -1,0 +1,150 @@
+import { sql } from 'kysely';
+import type { Db } from '../../db/database.ts';
+
+export async function follow(db: Db, followerId: string, creatorId: string): Promise<void> {
+  await db
+    .insertInto('follows')
+    .values({ followerId, creatorId })
+    .onConflict((oc) => oc.columns(['followerId', 'creatorId']).doNothing())
+    .execute();
+}
+
+export async function unfollow(db: Db, followerId: string, creatorId: string): Promise<boolean> {
+  const res = await db
+    .deleteFrom('follows')
+    .where('followerId', '=', followerId)
+    .where('creatorId', '=', creatorId)
+    .executeTakeFirst();
+  return res.numDeletedRows > 0n;
+}
+
+export async function setNotify(
+  db: Db,
+  followerId: string,
+  creatorId: string,
+  notify: boolean,
+): Promise<boolean> {
+  const res = await db
+    .updateTable('follows')
+    .set({ notify })
+    .where('followerId', '=', followerId)
+    .where('creatorId', '=', creatorId)
+    .executeTakeFirst();
+  return res.numUpdatedRows > 0n;
+}
+
+export function findFollow(db: Db, followerId: string, creatorId: string) {
+  return db
+    .selectFrom('follows')
+    .select(['notify'])
+    .where('followerId', '=', followerId)
+    .where('creatorId', '=', creatorId)
+    .executeTakeFirst();
+}
+
+export async function countFollowers(db: Db, creatorId: string): Promise<number> {
+  const row = await db
+    .selectFrom('follows')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('creatorId', '=', creatorId)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+export function listFollowing(db: Db, followerId: string) {
+  return db
+    .selectFrom('follows as f')
+    .innerJoin('users as u', 'u.id', 'f.creatorId')
+    .leftJoin('rooms as r', 'r.creatorId', 'f.creatorId')
+    .select([
+      'u.id',
+      'u.handle',
+      'u.displayName',
+      'u.bio',
+      'u.avatarUrl',
+      'u.role',
+      'u.createdAt',
+      'f.notify',
+      'r.state',
+    ])
+    .where('f.followerId', '=', followerId)
+    .orderBy('f.createdAt', 'desc')
+    .limit(500)
+    .execute();
+}
+
+/**
+ * One statement for the whole fan-out: a creator with 100k followers costs one INSERT … SELECT, not
+ * 100k round trips. Returns who was notified so the caller can push to their open sockets.
+ */
+export async function notifyFollowersLive(
+  db: Db,
+  creatorId: string,
+  sessionId: string,
+): Promise<{ id: string; userId: string; createdAt: Date }[]> {
+  const { rows } = await sql<{ id: string; userId: string; createdAt: Date }>`
+    insert into notifications (user_id, kind, actor_id, session_id)
+    select follower_id, 'live_started', ${creatorId}, ${sessionId}
+    from follows where creator_id = ${creatorId} and notify
+    returning id, user_id, created_at`.execute(db);
+  return rows;
+}
+
+export function listNotifications(
+  db: Db,
+  userId: string,
+  limit: number,
+  before?: { createdAt: Date; id: string },
+) {
+  let q = db
+    .selectFrom('notifications as n')
+    .leftJoin('users as a', 'a.id', 'n.actorId')
+    .select([
+      'n.id',
+      'n.kind',
+      'n.sessionId',
+      'n.createdAt',
+      'n.readAt',
+      'a.id as actorId',
+      'a.handle as actorHandle',
+      'a.displayName as actorDisplayName',
+      'a.bio as actorBio',
+      'a.avatarUrl as actorAvatarUrl',
+      'a.role as actorRole',
+      'a.createdAt as actorCreatedAt',
+    ])
+    .where('n.userId', '=', userId);
+  if (before) {
+    const { createdAt, id } = before;
+    q = q.where((eb) =>
+      eb.or([
+        eb('n.createdAt', '<', createdAt),
+        eb.and([eb('n.createdAt', '=', createdAt), eb('n.id', '<', id)]),
+      ]),
+    );
+  }
+  return q.orderBy('n.createdAt', 'desc').orderBy('n.id', 'desc').limit(limit).execute();
+}
+
+export async function countUnread(db: Db, userId: string): Promise<number> {
+  const row = await db
+    .selectFrom('notifications')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('userId', '=', userId)
+    .where('readAt', 'is', null)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+export async function markRead(db: Db, userId: string, ids: string[] | undefined, now: Date): Promise<void> {
+  let q = db
+    .updateTable('notifications')
+    .set({ readAt: now })
+    .where('userId', '=', userId)
+    .where('readAt', 'is', null);
+  if (ids) {
+    if (ids.length === 0) return;
+    q = q.where('id', 'in', ids);
+  }
+  await q.execute();
+}

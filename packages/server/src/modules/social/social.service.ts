@@ -1,0 +1,144 @@
+import type { Actor } from '@onair/core';
+import type { FollowingList, FollowState, NotificationList, PublicUser, ServerFrame } from '@onair/protocol';
+import type { Logger } from 'pino';
+import { requireAccess } from '../../access.ts';
+import type { Db } from '../../db/database.ts';
+import { AppError, badRequest } from '../../errors.ts';
+import { decodeCursor, encodeCursor } from '../../http/cursor.ts';
+import { type Bus, topics } from '../../realtime/bus.ts';
+import type { AccountsService } from '../accounts/accounts.service.ts';
+import { presentNotification } from './social.presenter.ts';
+import * as repo from './social.repository.ts';
+
+export interface SocialDeps {
+  db: Db;
+  accounts: AccountsService;
+  bus: Bus;
+  log: Logger;
+  now?: () => Date;
+}
+
+export function createSocialService({ db, accounts, bus, log, now = () => new Date() }: SocialDeps) {
+  async function target(actor: Actor | null, handle: string): Promise<PublicUser> {
+    requireAccess(actor, 'follow.manage', { ownerId: actor?.id ?? '' });
+    const creator = await accounts.getByHandle(actor, handle);
+    if (creator.id === actor.id) throw badRequest('social.self_follow', "You can't follow yourself.");
+    return creator;
+  }
+
+  async function state(followerId: string | null, creatorId: string): Promise<FollowState> {
+    const [row, followerCount] = await Promise.all([
+      followerId ? repo.findFollow(db, followerId, creatorId) : undefined,
+      repo.countFollowers(db, creatorId),
+    ]);
+    return { following: row !== undefined, notify: row?.notify ?? false, followerCount };
+  }
+
+  return {
+    async follow(actor: Actor | null, handle: string): Promise<FollowState> {
+      const creator = await target(actor, handle);
+      await repo.follow(db, actor!.id, creator.id);
+      return state(actor!.id, creator.id);
+    },
+
+    async unfollow(actor: Actor | null, handle: string): Promise<FollowState> {
+      const creator = await target(actor, handle);
+      await repo.unfollow(db, actor!.id, creator.id);
+      return state(actor!.id, creator.id);
+    },
+
+    async setNotify(actor: Actor | null, handle: string, notify: boolean): Promise<FollowState> {
+      const creator = await target(actor, handle);
+      if (!(await repo.setNotify(db, actor!.id, creator.id, notify))) {
+        throw new AppError(
+          'social.not_following',
+          409,
+          `Follow @${creator.handle} first to get their LIVE alerts.`,
+        );
+      }
+      return state(actor!.id, creator.id);
+    },
+
+    async followState(actor: Actor | null, handle: string): Promise<FollowState> {
+      const creator = await accounts.getByHandle(actor, handle);
+      return state(actor?.id ?? null, creator.id);
+    },
+
+    followerCount(creatorId: string): Promise<number> {
+      return repo.countFollowers(db, creatorId);
+    },
+
+    async following(actor: Actor | null): Promise<FollowingList> {
+      requireAccess(actor, 'follow.manage', { ownerId: actor?.id ?? '' });
+      const rows = await repo.listFollowing(db, actor.id);
+      return {
+        users: rows.map((r) => ({
+          id: r.id,
+          handle: r.handle,
+          displayName: r.displayName,
+          bio: r.bio,
+          avatarUrl: r.avatarUrl,
+          role: r.role,
+          createdAt: r.createdAt.toISOString(),
+          notify: r.notify,
+          live: r.state === 'live',
+        })),
+      };
+    },
+
+    /** A creator went LIVE: store a notification per opted-in follower and push it to their sockets. */
+    async notifyLive(creatorId: string, sessionId: string): Promise<number> {
+      const created = await repo.notifyFollowersLive(db, creatorId, sessionId);
+      if (created.length === 0) return 0;
+      const creator = await accounts.getById(creatorId);
+      for (const n of created) {
+        const frame: ServerFrame = {
+          type: 'notification',
+          notification: presentNotification({
+            id: n.id,
+            kind: 'live_started',
+            sessionId,
+            createdAt: n.createdAt,
+            readAt: null,
+            actorId: creator?.id ?? null,
+            actorHandle: creator?.handle ?? null,
+            actorDisplayName: creator?.displayName ?? null,
+            actorBio: creator?.bio ?? null,
+            actorAvatarUrl: creator?.avatarUrl ?? null,
+            actorRole: creator?.role ?? null,
+            actorCreatedAt: creator ? new Date(creator.createdAt) : null,
+          }),
+        };
+        bus
+          .publish(topics.user(n.userId), frame)
+          .catch((err) => log.warn({ err }, 'notification push failed'));
+      }
+      log.info({ creatorId, sessionId, notified: created.length }, 'followers notified');
+      return created.length;
+    },
+
+    async notifications(
+      actor: Actor | null,
+      query: { limit: number; cursor?: string | undefined },
+    ): Promise<NotificationList> {
+      requireAccess(actor, 'notification.read', { ownerId: actor?.id ?? '' });
+      const before = query.cursor ? decodeCursor(query.cursor) : undefined;
+      const rows = await repo.listNotifications(db, actor.id, query.limit + 1, before);
+      const page = rows.slice(0, query.limit);
+      const last = page.at(-1);
+      return {
+        items: page.map(presentNotification),
+        unread: await repo.countUnread(db, actor.id),
+        nextCursor: rows.length > query.limit && last ? encodeCursor(last.createdAt, last.id) : null,
+      };
+    },
+
+    async markRead(actor: Actor | null, ids: string[] | undefined): Promise<{ unread: number }> {
+      requireAccess(actor, 'notification.read', { ownerId: actor?.id ?? '' });
+      await repo.markRead(db, actor.id, ids, now());
+      return { unread: await repo.countUnread(db, actor.id) };
+    },
+  };
+}
+
+export type SocialService = ReturnType<typeof createSocialService>;

@@ -1,0 +1,161 @@
+import type { FastifyInstance } from 'fastify';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+import { signup, testApp } from '../test/app.ts';
+import { type TestDatabaseHandle, testDatabases } from '../test/databases.ts';
+import { type Bus, createInProcessBus, createRedisBus } from './bus.ts';
+
+type Frame = { type: string; [k: string]: unknown };
+
+/** A WebSocket client that queues frames so a test can await "the next frame of type X". */
+async function connect(url: string, headers: Record<string, string> = {}) {
+  const ws = new WebSocket(url, { headers });
+  const frames: Frame[] = [];
+  const waiters: { type: string; resolve: (f: Frame) => void }[] = [];
+  ws.on('message', (data) => {
+    const frame = JSON.parse(data.toString()) as Frame;
+    const i = waiters.findIndex((w) => w.type === frame.type);
+    if (i >= 0) waiters.splice(i, 1)[0]!.resolve(frame);
+    else frames.push(frame);
+  });
+  await new Promise<void>((resolve, reject) => {
+    ws.once('open', () => resolve());
+    ws.once('error', reject);
+  });
+  return {
+    ws,
+    next(type: string, timeoutMs = 5000): Promise<Frame> {
+      const i = frames.findIndex((f) => f.type === type);
+      if (i >= 0) return Promise.resolve(frames.splice(i, 1)[0]!);
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(
+          () => reject(new Error(`no ${type} frame within ${timeoutMs} ms`)),
+          timeoutMs,
+        );
+        waiters.push({
+          type,
+          resolve: (f) => {
+            clearTimeout(timer);
+            resolve(f);
+          },
+        });
+      });
+    },
+    closed: () => new Promise<number>((resolve) => ws.once('close', (code) => resolve(code))),
+  };
+}
+
+const backends: { name: string; buses(): { a: Bus; b: Bus; close(): Promise<void> } }[] = [
+  {
+    name: 'in-process',
+    buses() {
+      const bus = createInProcessBus();
+      return { a: bus, b: bus, close: () => bus.close() };
+    },
+  },
+];
+if (process.env.REDIS_URL) {
+  const url = process.env.REDIS_URL;
+  backends.push({
+    name: 'redis',
+    buses() {
+      const ra = new Redis(url);
+      const rb = new Redis(url);
+      const a = createRedisBus(ra);
+      const b = createRedisBus(rb);
+      return {
+        a,
+        b,
+        close: async () => {
+          await a.close();
+          await b.close();
+          await ra.quit();
+          await rb.quit();
+        },
+      };
+    },
+  });
+}
+const [pglite] = testDatabases();
+
+describe.each(backends)('realtime gateway across two nodes ($name bus)', (backend) => {
+  let database: TestDatabaseHandle;
+  let nodeA: FastifyInstance;
+  let nodeB: FastifyInstance;
+  let wsB: string;
+  let buses: ReturnType<(typeof backends)[number]['buses']>;
+
+  beforeAll(async () => {
+    database = await pglite!.create();
+    buses = backend.buses();
+    // Two app instances on one database stand in for two server nodes.
+    nodeA = await testApp(database, {}, undefined, buses.a);
+    nodeB = await testApp(database, {}, undefined, buses.b);
+    const address = await nodeB.listen({ port: 0, host: '127.0.0.1' });
+    wsB = `${address.replace('http', 'ws')}/api/v1/ws`;
+  });
+  afterAll(async () => {
+    await nodeA?.close();
+    await nodeB?.close();
+    await buses?.close();
+    await database?.drop();
+  });
+
+  it('greets anonymous and signed-in sockets, answers pings, and rejects bad frames', async () => {
+    const anon = await connect(wsB);
+    expect(await anon.next('hello')).toEqual({ type: 'hello', v: 1, userId: null });
+    anon.ws.send(JSON.stringify({ type: 'ping', t: 5 }));
+    expect(await anon.next('pong')).toEqual({ type: 'pong', t: 5 });
+    anon.ws.send('not json');
+    expect((await anon.next('error')).code).toBe('request.malformed_json');
+    anon.ws.send(JSON.stringify({ type: 'launch_rockets' }));
+    expect((await anon.next('error')).code).toBe('request.invalid');
+    anon.ws.send(JSON.stringify({ type: 'watch', sessionId: 'not-a-uuid' }));
+    expect((await anon.next('error')).code).toBe('request.invalid');
+    const closed = anon.closed();
+    anon.ws.send('x'.repeat(5000));
+    expect(await closed).toBe(1009);
+  });
+
+  it('delivers a go-live notification raised on node A to the follower connected to node B', async () => {
+    const creator = await signup(nodeA, `cr_${backend.name.replace('-', '')}`);
+    const fan = await signup(nodeA);
+    await nodeA.inject({ method: 'POST', url: '/api/v1/me/creator', headers: creator.auth });
+    await nodeA.inject({
+      method: 'PUT',
+      url: `/api/v1/users/${creator.user.handle}/follow`,
+      headers: fan.auth,
+    });
+    const socket = await connect(wsB, fan.auth);
+    expect((await socket.next('hello')).userId).toBe(fan.user.id);
+
+    const key = (await nodeA.inject({ url: '/api/v1/me/room', headers: creator.auth })).json().ingest
+      .streamKey;
+    const { streamId } = (await nodeA.services.live.hooks.authorizePublish({
+      app: 'live',
+      name: key,
+      clientIp: '127.0.0.1',
+    }))!;
+    socket.ws.send(JSON.stringify({ type: 'watch', sessionId: streamId }));
+    await new Promise((r) => setTimeout(r, 100));
+    await nodeA.services.live.hooks.published(streamId, {
+      videoCodec: 'H264',
+      audioCodec: null,
+      width: 640,
+      height: 360,
+      fps: 25,
+    });
+
+    const note = await socket.next('notification');
+    expect(note.notification).toMatchObject({
+      kind: 'live_started',
+      sessionId: streamId,
+      actor: { handle: creator.user.handle },
+    });
+    expect(await socket.next('stream')).toEqual({ type: 'stream', sessionId: streamId, status: 'live' });
+    await nodeA.services.live.hooks.unpublished(streamId, 'stopped');
+    expect(await socket.next('stream')).toEqual({ type: 'stream', sessionId: streamId, status: 'ended' });
+    socket.ws.close();
+  });
+});
