@@ -1,0 +1,62 @@
+import { Route, Routes } from 'react-router';
+import { AppShell } from '../components/AppShell.tsx';
+import { EditProfilePage } from '../pages/EditProfilePage.tsx';
+import { FeedPage } from '../pages/FeedPage.tsx';
+import { FollowingPage } from '../pages/FollowingPage.tsx';
+import { GoLivePage } from '../pages/GoLivePage.tsx';
+import { LoginPage } from '../pages/LoginPage.tsx';
+import { NotFoundPage } from '../pages/NotFoundPage.tsx';
+import { ProfileRoute } from '../pages/ProfilePage.tsx';
+import { SignupPage } from '../pages/SignupPage.tsx';
+import { StudioPage } from '../pages/StudioPage.tsx';
+import { WalletPage } from '../pages/WalletPage.tsx';
+import { RequireAuth } from './RequireAuth.tsx';
+
+export function App() {
+  return (
+    <Routes>
+      <Route element={<AppShell />}>
+        <Route index element={<FeedPage />} />
+        <Route path="following" element={<FollowingPage />} />
+        <Route path="login" element={<LoginPage />} />
+        <Route path="signup" element={<SignupPage />} />
+        <Route
+          path="go-live"
+          element={
+            <RequireAuth>
+              <GoLivePage />
+            </RequireAuth>
+          }
+        />
+        <Route
+          path="wallet"
+          element={
+            <RequireAuth>
+              <WalletPage />
+            </RequireAuth>
+          }
+        />
+        <Route
+          path="studio"
+          element={
+            <RequireAuth>
+              <StudioPage />
+            </RequireAuth>
+          }
+        />
+        <Route
+          path="settings/profile"
+          element={
+            <RequireAuth>
+              <EditProfilePage />
+            </RequireAuth>
+          }
+        />
+        {/* Profiles live at /@handle; a dynamic segment must be a whole segment, so ProfileRoute
+            checks for the "@" itself and shows the not-found page otherwise. */}
+        <Route path=":at" element={<ProfileRoute />} />
+        <Route path="*" element={<NotFoundPage />} />
+      </Route>
+    </Routes>
+  );
+}
