@@ -2,6 +2,7 @@ export * from './accounts.ts';
 export * from './errors.ts';
 export * from './health.ts';
 export * from './live.ts';
+export * from './media.ts';
 export * from './realtime.ts';
 export * from './social.ts';
 

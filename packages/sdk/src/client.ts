@@ -4,17 +4,24 @@ import {
   AuthResult,
   CreatedToken,
   ErrorBody,
+  Feed,
+  FollowingList,
+  FollowState,
   type LoginBody,
   Me,
+  MyRoom,
+  NotificationList,
   Ok as OkSchema,
   PublicUser,
   type Role,
+  Room,
   type SignupBody,
   TokenList,
   type UpdateProfileBody,
+  type UpdateRoomBody,
   UserList,
 } from '@onair/protocol';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { OnAirError } from './errors.ts';
 
 export interface OnAirClientOptions {
@@ -146,5 +153,74 @@ export class OnAirClient {
 
   setRole(userId: string, role: Role) {
     return this.request('PUT', `/admin/users/${encodeURIComponent(userId)}/role`, PublicUser, { role });
+  }
+
+  /** Your room with its OBS settings (creators only). */
+  myRoom() {
+    return this.request('GET', '/me/room', MyRoom);
+  }
+
+  updateRoom(body: UpdateRoomBody) {
+    return this.request('PATCH', '/me/room', MyRoom, body);
+  }
+
+  regenerateStreamKey() {
+    return this.request('POST', '/me/room/stream-key', MyRoom);
+  }
+
+  room(handle: string) {
+    return this.request('GET', `/rooms/${encodeURIComponent(handle)}`, Room);
+  }
+
+  feed(tab: 'foryou' | 'following' = 'foryou', limit = 30) {
+    return this.request('GET', `/feed?tab=${tab}&limit=${limit}`, Feed);
+  }
+
+  followState(handle: string) {
+    return this.request('GET', `/users/${encodeURIComponent(handle)}/follow`, FollowState);
+  }
+
+  follow(handle: string) {
+    return this.request('PUT', `/users/${encodeURIComponent(handle)}/follow`, FollowState);
+  }
+
+  unfollow(handle: string) {
+    return this.request('DELETE', `/users/${encodeURIComponent(handle)}/follow`, FollowState);
+  }
+
+  setLiveAlerts(handle: string, notify: boolean) {
+    return this.request('PUT', `/users/${encodeURIComponent(handle)}/follow/notify`, FollowState, { notify });
+  }
+
+  following() {
+    return this.request('GET', '/me/following', FollowingList);
+  }
+
+  notifications(query: { limit?: number; cursor?: string } = {}) {
+    const params = new URLSearchParams();
+    if (query.limit) params.set('limit', String(query.limit));
+    if (query.cursor) params.set('cursor', query.cursor);
+    return this.request('GET', `/me/notifications${params.size ? `?${params}` : ''}`, NotificationList);
+  }
+
+  markNotificationsRead(ids?: string[]) {
+    return this.request(
+      'POST',
+      '/me/notifications/read',
+      z.object({ unread: z.number() }),
+      ids ? { ids } : {},
+    );
+  }
+
+  /** Absolute URL of a media path the API returned (flvUrl, hlsUrl, thumbnailUrl are server-relative). */
+  mediaUrl(path: string): string {
+    return `${this.baseUrl}${path}`;
+  }
+
+  /** ws(s):// URL of the realtime gateway for this server. */
+  realtimeUrl(): string {
+    const { location } = globalThis as { location?: { origin: string } };
+    const base = this.baseUrl || (location?.origin ?? '');
+    return `${base.replace(/^http/, 'ws')}${API_PREFIX}/ws`;
   }
 }
