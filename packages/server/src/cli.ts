@@ -2,6 +2,7 @@ import { Role } from '@onair/protocol';
 import { Command, CommanderError } from 'commander';
 import { type Config, ConfigError, describeEnv, loadConfig } from './config.ts';
 import { migrateToLatest } from './db/migrate.ts';
+import { MAX_DEMO_CREATORS, startDemo } from './demo.ts';
 import { createLogger } from './logger.ts';
 import { createAccountsService } from './modules/accounts/accounts.service.ts';
 import { resolveSecretKey } from './secret.ts';
@@ -54,7 +55,9 @@ export function buildCli(): Command {
   const user = program.command('user').description('manage accounts');
   user
     .command('create')
-    .description('create an account (the first one becomes admin unless --role says otherwise)')
+    .description(
+      'create an account (the first one becomes admin while there is none, unless --role says otherwise)',
+    )
     .requiredOption('--handle <handle>', 'the @handle')
     .requiredOption('--password <password>', 'at least 8 characters')
     .option('--display-name <name>', 'shown name')
@@ -84,11 +87,8 @@ export function buildCli(): Command {
             body.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
           );
         const role = opts.role === undefined ? undefined : Role.parse(opts.role);
-        let { user: created } = await accounts.signup(body.data, 'onair cli');
-        if (role && role !== created.role) {
-          // The CLI runs with the operator's authority, not as a user: set the role directly.
-          created = await accounts.setRole({ id: 'cli', role: 'admin' }, created.id, role);
-        }
+        // The CLI runs with the operator's authority: --role is taken as given.
+        const { user: created } = await accounts.signup(body.data, 'onair cli', role ? { role } : {});
         process.stdout.write(`created @${created.handle} (${created.role}) id=${created.id}\n`);
       } finally {
         await database.close();
@@ -98,11 +98,27 @@ export function buildCli(): Command {
   program
     .command('demo')
     .description(
-      'simulated creators and viewers, so a fresh install looks alive (arrives with the simulator)',
+      'run the server with simulated creators streaming a test pattern, so a fresh install looks alive',
     )
-    .action(() => {
-      process.stderr.write('onair demo: the simulator is not part of this version yet.\n');
-      process.exit(2);
+    .option('--creators <n>', `how many creators go LIVE (1-${MAX_DEMO_CREATORS})`, '3')
+    .action(async (opts: { creators: string }) => {
+      const count = Number(opts.creators);
+      if (!Number.isInteger(count) || count < 1 || count > MAX_DEMO_CREATORS) {
+        throw new CommanderError(
+          2,
+          'onair.invalid',
+          `--creators must be a whole number from 1 to ${MAX_DEMO_CREATORS}`,
+        );
+      }
+      const cfg = config();
+      const logger = createLogger(cfg.LOG_LEVEL);
+      const server = await startServer(cfg, logger);
+      const demo = await startDemo(server, count, logger.child({ module: 'demo' }));
+      const close = async () => {
+        await demo.stop();
+        await server.close();
+      };
+      closeOnSignals({ ...server, close }, logger);
     });
 
   return program;

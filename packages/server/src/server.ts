@@ -6,12 +6,16 @@ import type { Config } from './config.ts';
 import { createDatabase, type DatabaseHandle } from './db/database.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import { createLogger } from './logger.ts';
+import { createMedia, type Media } from './media/media.ts';
+import { type Bus, createInProcessBus, createRedisBus } from './realtime/bus.ts';
 import { resolveSecretKey } from './secret.ts';
 
 export interface RunningServer {
   app: FastifyInstance;
   url: string;
   database: DatabaseHandle;
+  bus: Bus;
+  media: Media | undefined;
   close(): Promise<void>;
 }
 
@@ -32,17 +36,50 @@ export async function startServer(
     : undefined;
   redis?.on('error', (err) => logger.warn({ err: err.message }, 'redis error'));
 
+  const bus = redis ? createRedisBus(redis) : createInProcessBus();
+
   const secretKey = resolveSecretKey(config.SECRET_KEY, config.DATA_DIR);
-  const app = await buildApp({ config, db: database.db, logger, secretKey, redis });
+  let media: Media | undefined;
+  const app = await buildApp({
+    config,
+    db: database.db,
+    logger,
+    secretKey,
+    redis,
+    bus,
+    media: async (instance, { live }) => {
+      const m = createMedia({
+        config,
+        log: logger.child({ module: 'media' }),
+        hooks: live.hooks,
+        streamKeyFor: (userId) => live.streamKeyFor(userId),
+        onThumbnail: (streamId) => live.onThumbnail(streamId),
+      });
+      live.attachMedia({ kick: (id) => m.ingest.kick(id), viewerCount: (id) => m.ingest.viewerCount(id) });
+      await instance.register(m.routes.plugin, m.routes.options);
+      media = m;
+    },
+  });
   await app.listen({ port: config.PORT, host: config.HOST });
+  if (config.ROLES.includes('media')) {
+    // Streams this node was serving before a crash or restart have no publisher any more.
+    await app.services.live.closeOrphanedSessions();
+  }
+  await media?.start();
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   const url = config.PUBLIC_URL ?? `http://localhost:${port}`;
 
-  const users = await app.services.accounts.countUsers();
+  const [users, admins] = await Promise.all([
+    app.services.accounts.countUsers(),
+    app.services.accounts.countAdmins(),
+  ]);
   const banner = [
     `OnAir is up at ${url}  (database: ${database.dialect}${config.DATABASE_URL ? '' : ` in ${config.DATA_DIR}/pglite`}, bus: ${redis ? 'redis' : 'in-process'})`,
     `  API docs: ${url}/api/docs   health: ${url}/healthz   metrics: ${url}/metrics`,
+    media?.ingest.port
+      ? `  RTMP ingest: rtmp://${new URL(url).hostname}:${media.ingest.port}/live  (stream key from the Go LIVE page)`
+      : '  RTMP ingest: off on this node (ROLES has no media)',
     users === 0
       ? `  No accounts yet: the first account to sign up at ${url}/signup becomes the admin.`
       : `  ${users} account(s).`,
@@ -52,13 +89,16 @@ export async function startServer(
   let closing: Promise<void> | undefined;
   const close = () => {
     closing ??= (async () => {
+      // Streams end first ('shutdown'), so their sessions are closed while the database is still open.
+      await media?.stop();
       await app.close();
+      await bus.close();
       await redis?.quit().catch(() => redis.disconnect());
       await database.close();
     })();
     return closing;
   };
-  return { app, url, database, close };
+  return { app, url, database, bus, media, close };
 }
 
 /** SIGTERM/SIGINT: stop accepting, let in-flight requests finish, close the database, exit. */

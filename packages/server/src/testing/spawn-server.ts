@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,6 +9,8 @@ const BIN = fileURLToPath(new URL('../../bin/onair.js', import.meta.url));
 
 export interface SpawnedServer {
   url: string;
+  /** rtmp://127.0.0.1:<port>/live — append a stream key to publish. */
+  rtmpUrl: string;
   dataDir: string;
   child: ChildProcess;
   logs(): string;
@@ -29,8 +32,17 @@ export async function spawnServer(
   for (const [k, v] of Object.entries(process.env)) {
     if (v !== undefined && k !== 'DATABASE_URL' && k !== 'REDIS_URL' && k !== 'PORT') inherited[k] = v;
   }
+  const rtmpPort = env.RTMP_PORT ?? String(await freePort());
   const child = spawn(process.execPath, [BIN, 'serve'], {
-    env: { ...inherited, DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env },
+    env: {
+      ...inherited,
+      DATA_DIR: dataDir,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn',
+      ...env,
+      RTMP_PORT: rtmpPort,
+    },
     stdio: 'pipe',
   });
   let output = '';
@@ -61,6 +73,7 @@ export async function spawnServer(
 
   return {
     url,
+    rtmpUrl: `rtmp://127.0.0.1:${rtmpPort}/live`,
     dataDir,
     child,
     logs: () => output,
@@ -71,4 +84,17 @@ export async function spawnServer(
       return code;
     },
   };
+}
+
+/** A TCP port nothing listens on right now (the OS picks it; the tiny race is fine for tests). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const address = srv.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
 }

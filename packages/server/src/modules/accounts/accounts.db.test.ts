@@ -424,7 +424,25 @@ describe.each(testDatabases())('accounts on $name', (kind) => {
   });
 });
 
-describe.each(testDatabases())('first-admin race on $name', (kind) => {
+describe.each(testDatabases())('first admin on $name', (kind) => {
+  it('is the first person to sign up while there is no admin, even after operator-made creators', async () => {
+    const database = await kind.create();
+    const app = await testApp(database);
+    try {
+      const demo = await app.services.accounts.signup(
+        { handle: 'demo_chef', password: 'password123' },
+        'test',
+        { role: 'creator' },
+      );
+      expect(demo.user.role).toBe('creator');
+      expect((await signup(app, 'human')).user.role).toBe('admin');
+      expect((await signup(app, 'second')).user.role).toBe('viewer');
+    } finally {
+      await app.close();
+      await database.drop();
+    }
+  });
+
   it('makes exactly one admin when many sign up at once', async () => {
     const database = await kind.create();
     const app = await testApp(database);

@@ -5,7 +5,7 @@ import type { AuthTokenRow, NewUser, UserRow, UserUpdate } from '../../db/schema
 /** SQL for users and their tokens. No rules here: the service decides, this only reads and writes. */
 
 export async function lockUserCreation(db: Db): Promise<void> {
-  // Serializes sign-ups just long enough to decide who is "first" (and so admin).
+  // Serializes sign-ups just long enough to decide who is the first admin.
   await sql`select pg_advisory_xact_lock(hashtext('onair.users.create'))`.execute(db);
 }
 
@@ -13,6 +13,15 @@ export async function countUsers(db: Db): Promise<number> {
   const row = await db
     .selectFrom('users')
     .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+export async function countAdmins(db: Db): Promise<number> {
+  const row = await db
+    .selectFrom('users')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('role', '=', 'admin')
     .executeTakeFirstOrThrow();
   return Number(row.n);
 }

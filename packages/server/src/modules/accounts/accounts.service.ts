@@ -78,19 +78,27 @@ export function createAccountsService({
   }
 
   return {
-    async signup(body: SignupBody, client: string): Promise<{ user: PublicUser; token: string }> {
+    /**
+     * Creates an account and a session. The first account to sign up while there is no admin becomes
+     * the admin; `role` (operator tools: the CLI, the demo) sets the role instead.
+     */
+    async signup(
+      body: SignupBody,
+      client: string,
+      opts: { role?: Role } = {},
+    ): Promise<{ user: PublicUser; token: string }> {
       if (RESERVED_HANDLES.has(body.handle)) {
         throw badRequest('user.handle_reserved', `@${body.handle} is reserved. Pick another handle.`);
       }
       const passwordHash = await hashPassword(body.password);
       const created = await db.transaction().execute(async (trx) => {
         await repo.lockUserCreation(trx);
-        const first = (await repo.countUsers(trx)) === 0;
+        const first = opts.role === undefined && (await repo.countAdmins(trx)) === 0;
         const user = await repo.insertUser(trx, {
           handle: body.handle,
           displayName: body.displayName ?? body.handle,
           passwordHash,
-          role: first ? 'admin' : 'viewer',
+          role: opts.role ?? (first ? 'admin' : 'viewer'),
           avatarUrl: null,
         });
         if (!user) return undefined;
@@ -208,6 +216,10 @@ export function createAccountsService({
 
     async countUsers(): Promise<number> {
       return repo.countUsers(db);
+    },
+
+    async countAdmins(): Promise<number> {
+      return repo.countAdmins(db);
     },
 
     async pruneExpiredSessions(): Promise<number> {
