@@ -1,1 +1,2 @@
 export * from './policy/policy.ts';
+export * from './economy/index.ts';

@@ -1,4 +1,6 @@
 export * from './accounts.ts';
+export * from './chat.ts';
+export * from './economy.ts';
 export * from './errors.ts';
 export * from './health.ts';
 export * from './live.ts';

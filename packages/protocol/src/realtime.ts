@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { CommentText, Reaction, RoomBatch, RoomSnapshot } from './chat.ts';
+import { GiftEvent } from './economy.ts';
 import { Notification } from './social.ts';
 
 /** Version of the WebSocket protocol at /api/v1/ws; sent in `hello`. */
@@ -8,6 +10,19 @@ export const ClientFrame = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ping'), t: z.number().optional() }),
   z.object({ type: z.literal('watch'), sessionId: z.uuid() }),
   z.object({ type: z.literal('unwatch'), sessionId: z.uuid() }),
+  /** Enter a LIVE room (a session); `since` = the last seq this client saw, to receive only what it missed. */
+  z.object({ type: z.literal('join'), room: z.uuid(), since: z.number().int().min(0).optional() }),
+  z.object({ type: z.literal('leave'), room: z.uuid() }),
+  /** `nonce` comes back in the ack (or error), so a client can match its optimistic comment. */
+  z.object({
+    type: z.literal('comment'),
+    room: z.uuid(),
+    text: CommentText,
+    replyTo: z.uuid().optional(),
+    nonce: z.string().max(64).optional(),
+  }),
+  z.object({ type: z.literal('heart'), room: z.uuid(), count: z.number().int().min(1).max(50) }),
+  z.object({ type: z.literal('react'), room: z.uuid(), reaction: Reaction }),
 ]);
 export type ClientFrame = z.infer<typeof ClientFrame>;
 
@@ -20,6 +35,22 @@ export const ServerFrame = z.discriminatedUnion('type', [
     sessionId: z.string(),
     status: z.enum(['live', 'ended']),
   }),
-  z.object({ type: z.literal('error'), code: z.string(), message: z.string() }),
+  /** A gift, sent only after it was charged (committed to the ledger). */
+  GiftEvent.extend({ type: z.literal('gift') }),
+  z.object({
+    type: z.literal('joined'),
+    room: z.string(),
+    snapshot: RoomSnapshot.nullable(),
+    replayed: z.number(),
+  }),
+  RoomBatch,
+  z.object({ type: z.literal('ack'), nonce: z.string().optional(), id: z.string(), seq: z.number() }),
+  z.object({
+    type: z.literal('error'),
+    code: z.string(),
+    message: z.string(),
+    nonce: z.string().optional(),
+    room: z.string().optional(),
+  }),
 ]);
 export type ServerFrame = z.infer<typeof ServerFrame>;

@@ -24,11 +24,14 @@ import { healthRoutes } from './http/health.ts';
 import { metricsPlugin } from './http/metrics.ts';
 import { webRoutes } from './http/web.ts';
 import { accountsRoutes } from './modules/accounts/accounts.routes.ts';
+import { chatRoutes } from './modules/chat/chat.routes.ts';
+import { economyRoutes } from './modules/economy/economy.routes.ts';
 import { liveRoutes } from './modules/live/live.routes.ts';
 import { socialRoutes } from './modules/social/social.routes.ts';
 import { type Bus, createInProcessBus } from './realtime/bus.ts';
 import { gatewayRoutes } from './realtime/gateway.ts';
-import { createServices, type Services } from './services.ts';
+import { createRoomHub, type RoomHub } from './realtime/room-hub.ts';
+import { createServices, newNodeId, type Services } from './services.ts';
 
 export interface AppDeps {
   config: Config;
@@ -76,7 +79,16 @@ export async function buildApp({
   app.removeContentTypeParser('text/plain');
 
   const sessionTtlMs = config.SESSION_TTL_DAYS * 86_400_000;
-  const services = createServices({ config, db, bus, logger, secretKey });
+  const services = createServices({ config, db, bus, logger, secretKey, redis });
+  const hub = createRoomHub({
+    bus,
+    nodeId: newNodeId(),
+    batchMs: config.ROOM_BATCH_MS,
+    maxBufferedBytes: config.WS_MAX_BUFFERED_BYTES,
+    log: logger.child({ module: 'rooms' }),
+    onEnded: (room, viewers) => services.live.recordPeakViewers(room, viewers.peak),
+  });
+  app.addHook('onClose', async () => hub.close());
   const { accounts } = services;
 
   await app.register(fastifyCookie);
@@ -122,12 +134,15 @@ export async function buildApp({
   });
   await app.register(socialRoutes, { prefix: API_PREFIX, social: services.social });
   await app.register(liveRoutes, { prefix: API_PREFIX, live: services.live });
-  await app.register(gatewayRoutes, { prefix: API_PREFIX, bus });
+  await app.register(gatewayRoutes, { prefix: API_PREFIX, bus, hub, chat: services.chat });
+  await app.register(chatRoutes, { prefix: API_PREFIX, chat: services.chat });
+  await app.register(economyRoutes, { prefix: API_PREFIX, economy: services.economy });
   if (media) await media(app, services);
   await app.register(webRoutes, { dist: path.resolve(config.WEB_DIST ?? DEFAULT_WEB_DIST) });
 
   app.decorate('services', services);
   app.decorate('bus', bus);
+  app.decorate('hub', hub);
   return app;
 }
 
@@ -135,5 +150,6 @@ declare module 'fastify' {
   interface FastifyInstance {
     services: Services;
     bus: Bus;
+    hub: RoomHub;
   }
 }

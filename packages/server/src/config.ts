@@ -88,6 +88,76 @@ export const ENV = {
     schema: z.enum(['on', 'off']).default('on'),
     doc: 'Also package every LIVE stream as HLS (1 s segments) for players that cannot play HTTP-FLV.',
   },
+  ROOM_BATCH_MS: {
+    schema: z.coerce.number().int().min(5).max(1000).default(50),
+    doc: 'How often a LIVE room flushes chat, hearts and viewer counts to its viewers (one frame each).',
+  },
+  CHAT_RATE_PER_S: {
+    schema: z.coerce.number().min(0.01).max(1000).default(1),
+    doc: 'Comments per second one user may post, sustained.',
+  },
+  CHAT_BURST: {
+    schema: z.coerce.number().int().min(1).max(10_000).default(5),
+    doc: 'Comments one user may post in a quick burst.',
+  },
+  WS_MAX_BUFFERED_BYTES: {
+    schema: z.coerce.number().int().min(16_384).max(64_000_000).default(1_048_576),
+    doc: 'A viewer connection with more unsent bytes than this is cut off (it resumes from its last seq).',
+  },
+  CURRENCY: {
+    schema: z
+      .string()
+      .regex(/^[A-Za-z]{3}$/, 'a 3-letter ISO 4217 code')
+      .transform((c) => c.toUpperCase())
+      .default('USD'),
+    doc: 'Currency coin packages are priced in and creators are paid in.',
+  },
+  PLATFORM_SHARE_BPS: {
+    schema: z.coerce.number().int().min(0).max(10_000).default(5000),
+    doc: "Share of each gift's coins the platform keeps, in basis points; the rest become the creator's diamonds, 1 per coin (5000: 2 coins → 1 diamond).",
+  },
+  DIAMOND_VALUE_MILLICENTS: {
+    schema: z.coerce.number().int().min(1).max(1_000_000).default(1000),
+    doc: 'What one diamond pays out, in 1/1000 of a cent of CURRENCY (1000 = 1 cent).',
+  },
+  WITHDRAWAL_MIN_DIAMONDS: {
+    schema: z.coerce.number().int().min(1).max(1_000_000_000).default(1000),
+    doc: 'Smallest withdrawal a creator may request, in diamonds.',
+  },
+  WITHDRAWAL_FEE_BPS: {
+    schema: z.coerce.number().int().min(0).max(5000).default(300),
+    doc: 'Fee on each withdrawal, in basis points of its value (rounded up to the cent).',
+  },
+  PAYMENT_PROVIDER: {
+    schema: z.enum(['sandbox', 'stripe']).default('sandbox'),
+    doc: 'Who takes payments for coins: sandbox (instant, no money moves) or stripe (needs the two STRIPE_ keys).',
+  },
+  STRIPE_SECRET_KEY: {
+    schema: z
+      .string()
+      .regex(/^(sk|rk)_(test|live)_\w+$/, 'a Stripe secret key (sk_test_…, sk_live_…)')
+      .optional(),
+    doc: 'Stripe API secret key (Checkout and refunds).',
+  },
+  STRIPE_WEBHOOK_SECRET: {
+    schema: z
+      .string()
+      .regex(/^whsec_\w+$/, 'a webhook signing secret (whsec_…)')
+      .optional(),
+    doc: 'Signing secret of the Stripe webhook endpoint at /api/v1/webhooks/stripe.',
+  },
+  STRIPE_API_BASE: {
+    schema: optionalUrl(['http', 'https']),
+    doc: 'Stripe API base URL; unset: https://api.stripe.com (point it at stripe-mock for testing).',
+  },
+  GIFT_BATCH_MS: {
+    schema: z.coerce.number().int().min(0).max(100).default(2),
+    doc: 'How long concurrent gifts are collected before they are committed together (group commit).',
+  },
+  GIFT_BATCH_MAX: {
+    schema: z.coerce.number().int().min(1).max(5000).default(1000),
+    doc: 'Most gifts committed in one transaction; 1 turns group commit off (one transaction per gift).',
+  },
   WEB_DIST: {
     schema: z.string().optional(),
     doc: 'Built web app to serve; defaults to packages/web/dist.',
@@ -117,6 +187,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         `${name}=${JSON.stringify(raw)}: ${parsed.error.issues.map((i) => i.message).join('; ')}`,
       );
   }
+  if (out.PAYMENT_PROVIDER === 'stripe')
+    for (const key of ['STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET'])
+      if (out[key] === undefined) problems.push(`${key}: required when PAYMENT_PROVIDER=stripe`);
   if (problems.length > 0) throw new ConfigError(problems);
   const config = out as Omit<Config, 'publicUrl'>;
   const publicUrl = (config.PUBLIC_URL ?? `http://localhost:${config.PORT}`).replace(/\/+$/, '');

@@ -1,11 +1,16 @@
+import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
+import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Config } from './config.ts';
 import type { Db } from './db/database.ts';
 import { createAccountsService } from './modules/accounts/accounts.service.ts';
+import { createChatService } from './modules/chat/chat.service.ts';
+import { createEconomyService, economyConfig } from './modules/economy/economy.service.ts';
 import { createLiveService } from './modules/live/live.service.ts';
 import { createSocialService } from './modules/social/social.service.ts';
 import type { Bus } from './realtime/bus.ts';
+import { createInProcessRoomLog, createRedisRoomLog } from './realtime/room-log.ts';
 
 export interface ServiceDeps {
   config: Config;
@@ -13,10 +18,14 @@ export interface ServiceDeps {
   bus: Bus;
   logger: Logger;
   secretKey: string;
+  redis?: Redis | undefined;
 }
 
 /** Every domain service, wired with explicit dependencies (no container, no hidden globals). */
-export function createServices({ config, db, bus, logger, secretKey }: ServiceDeps) {
+/** A name for one app instance among the nodes sharing a bus (presence counts are per node). */
+export const newNodeId = () => `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
+
+export function createServices({ config, db, bus, logger, secretKey, redis }: ServiceDeps) {
   const accounts = createAccountsService({
     db,
     secretKey,
@@ -34,7 +43,30 @@ export function createServices({ config, db, bus, logger, secretKey }: ServiceDe
     ingestServerUrl: `rtmp://${ingestHost}:${config.RTMP_PORT}/live`,
     ingestNode: `${hostname()}:${config.RTMP_PORT}`,
   });
-  return { accounts, social, live };
+  const roomLog = redis ? createRedisRoomLog(redis) : createInProcessRoomLog(bus);
+  const chat = createChatService({
+    db,
+    bus,
+    accounts,
+    live,
+    log: roomLog,
+    logger: logger.child({ module: 'chat' }),
+    publicUrl: config.publicUrl,
+    rate: { burst: config.CHAT_BURST, perSecond: config.CHAT_RATE_PER_S },
+    writeBatchMs: 10,
+  });
+  social.onFollow((followerId, creatorId, ref) => chat.onFollow(followerId, creatorId, ref));
+  live.onSessionEnded((sessionId) => chat.ended(sessionId));
+  const economy = createEconomyService({
+    db,
+    accounts,
+    live,
+    bus,
+    log: logger.child({ module: 'economy' }),
+    config: economyConfig(config),
+    dbConnections: config.DATABASE_URL ? 10 : 1,
+  });
+  return { accounts, social, live, chat, roomLog, economy };
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -15,6 +15,16 @@ export interface Owned {
   ownerId: string;
 }
 
+/** A LIVE room's chat: owned by its creator, with the moderators the creator appointed. */
+export interface RoomChat extends Owned {
+  isModerator: boolean;
+}
+
+/** A comment, in its room. */
+export interface RoomComment extends RoomChat {
+  authorId: string;
+}
+
 export interface ActionResources {
   'user.read': null;
   'user.list': null;
@@ -25,6 +35,19 @@ export interface ActionResources {
   'live.go': null;
   'follow.manage': Owned;
   'notification.read': Owned;
+  'chat.post': null;
+  'chat.moderate': RoomChat;
+  'chat.manage': Owned;
+  'comment.delete': RoomComment;
+  'report.review': null;
+  'wallet.read': Owned;
+  'wallet.purchase': Owned;
+  'gift.send': null;
+  'earnings.read': Owned;
+  'withdrawal.request': Owned;
+  'withdrawal.manage': null;
+  'economy.manage': null;
+  'ledger.audit': null;
 }
 
 export type Action = keyof ActionResources;
@@ -38,6 +61,19 @@ export const ACTIONS = [
   'live.go',
   'follow.manage',
   'notification.read',
+  'chat.post',
+  'chat.moderate',
+  'chat.manage',
+  'comment.delete',
+  'report.review',
+  'wallet.read',
+  'wallet.purchase',
+  'gift.send',
+  'earnings.read',
+  'withdrawal.request',
+  'withdrawal.manage',
+  'economy.manage',
+  'ledger.audit',
 ] as const satisfies readonly Action[];
 
 type Rule<A extends Action> = (actor: Actor | null, resource: ActionResources[A]) => boolean;
@@ -57,6 +93,28 @@ const rules: { [A in Action]: Rule<A> } = {
   'live.go': (actor) => actor?.role === 'creator' || isAdmin(actor),
   'follow.manage': (actor, r) => isSelf(actor, r),
   'notification.read': (actor, r) => isSelf(actor, r),
+  'chat.post': (actor) => actor !== null,
+  // The creator, their moderators and platform admins keep a room civil.
+  'chat.moderate': (actor, r) => isSelf(actor, r) || (actor !== null && r.isModerator) || isAdmin(actor),
+  // Appointing moderators and room settings stay with the creator (and admins).
+  'chat.manage': (actor, r) => isSelf(actor, r) || isAdmin(actor),
+  'comment.delete': (actor, r) =>
+    (actor !== null && actor.id === r.authorId) ||
+    isSelf(actor, r) ||
+    (actor !== null && r.isModerator) ||
+    isAdmin(actor),
+  'report.review': (actor) => isAdmin(actor),
+  // Money is private: not even admins read or move a wallet as its owner (they audit the ledger).
+  'wallet.read': (actor, r) => isSelf(actor, r),
+  'wallet.purchase': (actor, r) => isSelf(actor, r),
+  // Anyone signed in may gift; gifting yourself is a rule of the gift, not of access.
+  'gift.send': (actor) => actor !== null,
+  'earnings.read': (actor, r) => isSelf(actor, r),
+  'withdrawal.request': (actor, r) => isSelf(actor, r),
+  'withdrawal.manage': (actor) => isAdmin(actor),
+  // Gift catalog, coin packages and refunds.
+  'economy.manage': (actor) => isAdmin(actor),
+  'ledger.audit': (actor) => isAdmin(actor),
 };
 
 export function can<A extends Action>(actor: Actor | null, action: A, resource: ActionResources[A]): boolean {

@@ -8,6 +8,21 @@ export interface Database {
   liveSessions: LiveSessionsTable;
   follows: FollowsTable;
   notifications: NotificationsTable;
+  comments: CommentsTable;
+  roomModerators: RoomModeratorsTable;
+  roomSanctions: RoomSanctionsTable;
+  userBlocks: UserBlocksTable;
+  commentReports: CommentReportsTable;
+  shareLinks: ShareLinksTable;
+  ledgerAccounts: LedgerAccountsTable;
+  ledgerTransfers: LedgerTransfersTable;
+  ledgerPostings: LedgerPostingsTable;
+  coinPackages: CoinPackagesTable;
+  purchases: PurchasesTable;
+  paymentEvents: PaymentEventsTable;
+  giftCatalog: GiftCatalogTable;
+  giftEvents: GiftEventsTable;
+  withdrawals: WithdrawalsTable;
 }
 
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
@@ -48,6 +63,8 @@ export interface RoomsTable {
   state: Generated<'offline' | 'live'>;
   currentSessionId: string | null;
   updatedAt: ColumnType<Date, Date | string | undefined, Date | string>;
+  slowModeS: Generated<number>;
+  bannedWords: Generated<string[]>;
 }
 export type RoomRow = Selectable<RoomsTable>;
 
@@ -73,6 +90,8 @@ export interface LiveSessionsTable {
   endReason: string | null;
   thumbnailAt: Date | null;
   summary: ColumnType<SessionSummary | null, string | null, string | null>;
+  pinnedCommentId: string | null;
+  peakViewers: Generated<number>;
 }
 export type LiveSessionRow = Selectable<LiveSessionsTable>;
 
@@ -86,6 +105,7 @@ export interface FollowsTable {
   followerId: string;
   creatorId: string;
   notify: Generated<boolean>;
+  viaShare: string | null;
   createdAt: CreatedAt;
 }
 
@@ -99,3 +119,180 @@ export interface NotificationsTable {
   readAt: Date | null;
 }
 export type NotificationRow = Selectable<NotificationsTable>;
+
+export interface CommentsTable {
+  id: string;
+  sessionId: string;
+  userId: string;
+  text: string;
+  replyTo: string | null;
+  mentions: string[];
+  seq: number;
+  createdAt: CreatedAt;
+  deletedAt: Date | null;
+  deletedBy: string | null;
+}
+export type CommentRow = Selectable<CommentsTable>;
+
+export interface RoomModeratorsTable {
+  creatorId: string;
+  userId: string;
+  createdAt: CreatedAt;
+}
+
+export interface RoomSanctionsTable {
+  creatorId: string;
+  userId: string;
+  kind: 'mute' | 'ban';
+  until: Date | null;
+  byUserId: string;
+  createdAt: CreatedAt;
+}
+
+export interface UserBlocksTable {
+  blockerId: string;
+  blockedId: string;
+  createdAt: CreatedAt;
+}
+
+export interface CommentReportsTable {
+  id: Generated<string>;
+  commentId: string;
+  reporterId: string;
+  reason: string;
+  createdAt: CreatedAt;
+  resolvedAt: Date | null;
+}
+
+export interface ShareLinksTable {
+  code: string;
+  sharerId: string;
+  creatorId: string;
+  sessionId: string | null;
+  visits: Generated<number>;
+  follows: Generated<number>;
+  createdAt: CreatedAt;
+}
+
+// Economy (0004): every money column is int8, read back as a JS number (beyond 2^53 it throws).
+type UpdatedAt = ColumnType<Date, Date | string | undefined, Date | string>;
+
+export interface LedgerAccountsTable {
+  id: Generated<number>;
+  ownerId: string | null;
+  systemCode: string | null;
+  asset: 'COIN' | 'DIAMOND' | 'FIAT_CENTS';
+  kind: 'user' | 'system';
+  balance: Generated<number>;
+  carry: Generated<number>;
+  createdAt: CreatedAt;
+}
+export type LedgerAccountRow = Selectable<LedgerAccountsTable>;
+
+export interface LedgerTransfersTable {
+  id: Generated<number>;
+  idempotencyKey: string;
+  kind: string;
+  requestHash: string;
+  createdAt: CreatedAt;
+}
+
+export interface LedgerPostingsTable {
+  accountId: number;
+  transferId: number;
+  asset: string;
+  amount: number;
+  balanceAfter: number;
+}
+
+export interface CoinPackagesTable {
+  id: string;
+  coins: number;
+  priceCents: number;
+  currency: string;
+  active: Generated<boolean>;
+  sort: Generated<number>;
+  createdAt: CreatedAt;
+  updatedAt: UpdatedAt;
+}
+export type CoinPackageRow = Selectable<CoinPackagesTable>;
+
+export type PurchaseStatus = 'pending' | 'succeeded' | 'failed' | 'refunded' | 'disputed';
+export interface PurchasesTable {
+  id: Generated<string>;
+  userId: string;
+  packageId: string;
+  coins: number;
+  priceCents: number;
+  currency: string;
+  provider: 'sandbox' | 'stripe';
+  providerRef: string | null;
+  providerPaymentId: string | null;
+  checkoutUrl: string | null;
+  status: PurchaseStatus;
+  failureReason: string | null;
+  coinsReversed: Generated<number>;
+  idempotencyKey: string;
+  requestHash: string;
+  createdAt: CreatedAt;
+  updatedAt: UpdatedAt;
+}
+export type PurchaseRow = Selectable<PurchasesTable>;
+
+export interface PaymentEventsTable {
+  provider: string;
+  eventId: string;
+  type: string;
+  receivedAt: CreatedAt;
+}
+
+export interface GiftCatalogTable {
+  id: string;
+  name: string;
+  coins: number;
+  icon: string;
+  animation: 'float' | 'burst' | 'banner' | 'fullscreen';
+  tier: 'small' | 'medium' | 'large' | 'epic';
+  active: Generated<boolean>;
+  sort: Generated<number>;
+  createdAt: CreatedAt;
+  updatedAt: UpdatedAt;
+}
+export type GiftCatalogRow = Selectable<GiftCatalogTable>;
+
+export interface GiftEventsTable {
+  transferId: number;
+  senderId: string;
+  creatorId: string;
+  sessionId: string;
+  giftId: string;
+  quantity: number;
+  coins: number;
+  diamonds: number;
+  streakId: string;
+  streakCount: number;
+  createdAt: CreatedAt;
+}
+export type GiftEventRow = Selectable<GiftEventsTable>;
+
+export type WithdrawalStatus = 'pending' | 'approved' | 'paid' | 'failed' | 'rejected';
+export interface WithdrawalsTable {
+  id: Generated<string>;
+  userId: string;
+  diamonds: number;
+  grossCents: number;
+  feeCents: number;
+  netCents: number;
+  currency: string;
+  status: WithdrawalStatus;
+  failureReason: string | null;
+  provider: string;
+  providerRef: string | null;
+  idempotencyKey: string;
+  requestHash: string;
+  decidedBy: string | null;
+  createdAt: CreatedAt;
+  decidedAt: Date | null;
+  paidAt: Date | null;
+}
+export type WithdrawalRow = Selectable<WithdrawalsTable>;

@@ -11,7 +11,7 @@ const OTHER_ID = '00000000-0000-4000-8000-000000000000';
 
 interface Row {
   /** A request that would succeed for an allowed caller. */
-  request: (ctx: Ctx) => { url: string; payload?: object };
+  request: (ctx: Ctx) => { url: string; payload?: object } | Promise<{ url: string; payload?: object }>;
   /** Expected status per caller. */
   expect: Record<Who, number>;
 }
@@ -19,6 +19,10 @@ interface Ctx {
   viewerId: string;
   creatorHandle: string;
   tokenId: (who: Who) => string;
+  /** The creator's LIVE session. */
+  sessionId: string;
+  /** A new comment by the viewer in that session. */
+  freshComment: () => Promise<string>;
 }
 
 const all = (status: number): Record<Who, number> => ({
@@ -139,6 +143,67 @@ const MATRIX: Record<string, Row> = {
   },
   // Without an Upgrade header the socket route is not reachable; the WS tests cover it as a socket.
   'GET /api/v1/ws': { request: () => ({ url: '/api/v1/ws' }), expect: all(WS_WITHOUT_UPGRADE) },
+  'GET /api/v1/sessions/:id/comments': {
+    request: (c) => ({ url: `/api/v1/sessions/${c.sessionId}/comments` }),
+    expect: all(200),
+  },
+  'PUT /api/v1/sessions/:id/pin': {
+    request: (c) => ({ url: `/api/v1/sessions/${c.sessionId}/pin`, payload: { commentId: null } }),
+    expect: { anonymous: 401, viewer: 403, creator: 200, admin: 200 },
+  },
+  'POST /api/v1/sessions/:id/moderation': {
+    request: (c) => ({
+      url: `/api/v1/sessions/${c.sessionId}/moderation`,
+      payload: { action: 'unmute', handle: 'matrix_target' },
+    }),
+    expect: { anonymous: 401, viewer: 403, creator: 200, admin: 200 },
+  },
+  // The viewer wrote the comment: the author, the host and admins may delete it.
+  'DELETE /api/v1/comments/:id': {
+    request: async (c) => ({ url: `/api/v1/comments/${await c.freshComment()}` }),
+    expect: signedIn(200),
+  },
+  'POST /api/v1/comments/:id/report': {
+    request: async (c) => ({
+      url: `/api/v1/comments/${await c.freshComment()}/report`,
+      payload: { reason: 'spam' },
+    }),
+    expect: signedIn(200),
+  },
+  'GET /api/v1/admin/reports': { request: () => ({ url: '/api/v1/admin/reports' }), expect: adminOnly(200) },
+  'GET /api/v1/me/chat-settings': {
+    request: () => ({ url: '/api/v1/me/chat-settings' }),
+    expect: creatorsOnly(200),
+  },
+  'PATCH /api/v1/me/chat-settings': {
+    request: () => ({ url: '/api/v1/me/chat-settings', payload: { slowModeS: 0 } }),
+    expect: creatorsOnly(200),
+  },
+  'PUT /api/v1/me/moderators/:handle': {
+    request: () => ({ url: '/api/v1/me/moderators/matrix_target' }),
+    expect: creatorsOnly(200),
+  },
+  'DELETE /api/v1/me/moderators/:handle': {
+    request: () => ({ url: '/api/v1/me/moderators/matrix_target' }),
+    expect: creatorsOnly(200),
+  },
+  'PUT /api/v1/users/:handle/block': {
+    request: () => ({ url: '/api/v1/users/matrix_target/block' }),
+    expect: signedIn(200),
+  },
+  'DELETE /api/v1/users/:handle/block': {
+    request: () => ({ url: '/api/v1/users/matrix_target/block' }),
+    expect: signedIn(200),
+  },
+  'POST /api/v1/users/:handle/share': {
+    request: (c) => ({ url: `/api/v1/users/${c.creatorHandle}/share` }),
+    expect: signedIn(200),
+  },
+  'POST /api/v1/share/:code/visit': {
+    request: () => ({ url: '/api/v1/share/abcdef/visit' }),
+    expect: all(200),
+  },
+  'GET /api/v1/me/shares': { request: () => ({ url: '/api/v1/me/shares' }), expect: creatorsOnly(200) },
   'GET /': { request: () => ({ url: '/' }), expect: all(200) },
   'GET /*': { request: () => ({ url: '/@someone' }), expect: all(200) },
 };
@@ -163,10 +228,41 @@ describe.each(testDatabases())('authorization matrix on $name', (kind) => {
     headers.admin = admin.auth;
     headers.viewer = viewer.auth;
     headers.creator = creator.auth;
+    await signup(app, 'matrix_target', 'password123');
+    // Some rows (regenerating the stream key) end the creator's LIVE: go LIVE again when needed.
+    let sessionId = '';
+    const ensureLive = async () => {
+      const room = (await app.inject({ url: '/api/v1/me/room', headers: creator.auth })).json();
+      if (room.state === 'live') return room.session.id as string;
+      const { streamId } = (await app.services.live.hooks.authorizePublish({
+        app: 'live',
+        name: room.ingest.streamKey,
+        clientIp: '127.0.0.1',
+      }))!;
+      await app.services.live.hooks.published(streamId, {
+        videoCodec: 'h264',
+        audioCodec: null,
+        width: 1,
+        height: 1,
+        fps: 1,
+      });
+      return streamId;
+    };
+    sessionId = await ensureLive();
+    const viewerActor = { id: viewer.user.id, role: 'viewer' as const };
     ctx = {
       viewerId: viewer.user.id,
       creatorHandle: creator.user.handle,
       tokenId: (who) => tokens[who] ?? OTHER_ID,
+      get sessionId() {
+        return sessionId;
+      },
+      freshComment: async () => {
+        sessionId = await ensureLive();
+        const { id } = await app.services.chat.postComment(viewerActor, sessionId, 'hello there');
+        await app.services.chat.drain();
+        return id;
+      },
     };
   });
   afterAll(async () => {
@@ -204,7 +300,7 @@ describe.each(testDatabases())('authorization matrix on $name', (kind) => {
         payload: { name: 't' },
       });
       tokens.viewer = created.json().id;
-      const { url, payload } = row.request(ctx);
+      const { url, payload } = await row.request(ctx);
       const res = await app.inject({
         method: method as 'GET',
         url,

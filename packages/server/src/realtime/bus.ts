@@ -82,4 +82,5 @@ export function createRedisBus(redis: Redis): Bus {
 export const topics = {
   user: (userId: string) => `onair:user:${userId}`,
   stream: (sessionId: string) => `onair:stream:${sessionId}`,
+  room: (sessionId: string) => `onair:room:${sessionId}`,
 };

@@ -1,50 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WebSocket } from 'ws';
 import { signup, testApp } from '../test/app.ts';
 import { type TestDatabaseHandle, testDatabases } from '../test/databases.ts';
+import { connect } from '../test/ws-client.ts';
 import { type Bus, createInProcessBus, createRedisBus } from './bus.ts';
-
-type Frame = { type: string; [k: string]: unknown };
-
-/** A WebSocket client that queues frames so a test can await "the next frame of type X". */
-async function connect(url: string, headers: Record<string, string> = {}) {
-  const ws = new WebSocket(url, { headers });
-  const frames: Frame[] = [];
-  const waiters: { type: string; resolve: (f: Frame) => void }[] = [];
-  ws.on('message', (data) => {
-    const frame = JSON.parse(data.toString()) as Frame;
-    const i = waiters.findIndex((w) => w.type === frame.type);
-    if (i >= 0) waiters.splice(i, 1)[0]!.resolve(frame);
-    else frames.push(frame);
-  });
-  await new Promise<void>((resolve, reject) => {
-    ws.once('open', () => resolve());
-    ws.once('error', reject);
-  });
-  return {
-    ws,
-    next(type: string, timeoutMs = 5000): Promise<Frame> {
-      const i = frames.findIndex((f) => f.type === type);
-      if (i >= 0) return Promise.resolve(frames.splice(i, 1)[0]!);
-      return new Promise((resolve, reject) => {
-        const timer = setTimeout(
-          () => reject(new Error(`no ${type} frame within ${timeoutMs} ms`)),
-          timeoutMs,
-        );
-        waiters.push({
-          type,
-          resolve: (f) => {
-            clearTimeout(timer);
-            resolve(f);
-          },
-        });
-      });
-    },
-    closed: () => new Promise<number>((resolve) => ws.once('close', (code) => resolve(code))),
-  };
-}
 
 const backends: { name: string; buses(): { a: Bus; b: Bus; close(): Promise<void> } }[] = [
   {

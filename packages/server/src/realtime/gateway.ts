@@ -2,23 +2,27 @@ import type {} from '@fastify/websocket';
 import { ClientFrame, REALTIME_VERSION, type ServerFrame } from '@onair/protocol';
 import type { FastifyInstance } from 'fastify';
 import type { WebSocket } from 'ws';
+import { AppError } from '../errors.ts';
+import type { ChatService } from '../modules/chat/chat.service.ts';
+import { createRateLimiter } from '../modules/chat/rate-limit.ts';
 import { type Bus, topics } from './bus.ts';
+import type { HubClient, RoomHub } from './room-hub.ts';
 
 /** Frames bigger than this are abuse, not chat: the socket is closed with 1009. */
 const MAX_FRAME_BYTES = 4096;
 const MAX_WATCHED = 8;
+const MAX_ROOMS = 4;
+/** More client frames per second than this, sustained, is a flood: closed with 1008. */
+const FLOOD_BURST = 60;
+const FLOOD_PER_S = 30;
 
 /**
- * Local fan-out: one bus subscription per topic per node, however many sockets on this node care,
- * so a node only hears about users and streams its own clients are attached to.
+ * Local fan-out for per-user and per-stream topics: one bus subscription per topic per node, however
+ * many sockets on this node care, so a node only hears about what its own clients are attached to.
  */
-export function createHub(bus: Bus) {
+export function createTopicHub(bus: Bus) {
   const local = new Map<string, { sockets: Set<WebSocket>; off: Promise<() => Promise<void>> }>();
-  const send = (socket: WebSocket, frame: ServerFrame) => {
-    if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(frame));
-  };
   return {
-    send,
     attach(topic: string, socket: WebSocket) {
       let entry = local.get(topic);
       if (!entry) {
@@ -39,26 +43,96 @@ export function createHub(bus: Bus) {
       local.delete(topic);
       void entry.off.then((off) => off());
     },
-    topicCount: () => local.size,
   };
 }
 
-export async function gatewayRoutes(app: FastifyInstance, { bus }: { bus: Bus }) {
-  const hub = createHub(bus);
+export interface GatewayOptions {
+  bus: Bus;
+  hub: RoomHub;
+  chat: ChatService;
+}
+
+const send = (socket: WebSocket, frame: ServerFrame) => {
+  if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(frame));
+};
+
+export async function gatewayRoutes(app: FastifyInstance, { bus, hub, chat }: GatewayOptions) {
+  const topicHub = createTopicHub(bus);
+  // Hearts are cheap to send and cheap to aggregate, but not free: 10 taps a second per socket.
+  const heartLimiter = createRateLimiter(20, 10);
 
   app.get(
     '/ws',
     { websocket: true, config: { auth: 'public' }, schema: { hide: true } },
     async (socket, request) => {
-      const userId = request.actor?.id ?? null;
-      const attached = new Set<string>();
-      const attach = async (topic: string) => {
-        attached.add(topic);
-        await hub.attach(topic, socket);
+      const actor = request.actor;
+      const user = request.auth?.user ?? null;
+      const topicsHeld = new Set<string>();
+      const client: HubClient = { socket, userId: actor?.id ?? null, hidden: null, floors: new Map() };
+      const rooms = new Set<string>();
+      const flood = createRateLimiter(FLOOD_BURST, FLOOD_PER_S);
+      let hiddenLoaded = false;
+
+      const attachTopic = async (topic: string) => {
+        topicsHeld.add(topic);
+        await topicHub.attach(topic, socket);
       };
+      const fail = (err: unknown, extra: { nonce?: string | undefined; room?: string } = {}) => {
+        if (err instanceof AppError) {
+          send(socket, { type: 'error', code: err.code, message: err.message, ...pick(extra) });
+          return;
+        }
+        request.log.error({ err }, 'realtime handler failed');
+        send(socket, {
+          type: 'error',
+          code: 'internal',
+          message: 'Something went wrong on our side.',
+          ...pick(extra),
+        });
+      };
+
+      async function join(room: string, since: number | undefined) {
+        if (!rooms.has(room) && rooms.size >= MAX_ROOMS) {
+          send(socket, {
+            type: 'error',
+            code: 'request.rate_limited',
+            message: `Join at most ${MAX_ROOMS} rooms per connection.`,
+            room,
+          });
+          return;
+        }
+        if (actor && !hiddenLoaded) {
+          hiddenLoaded = true;
+          client.hidden = await chat.hiddenFor(actor.id);
+        }
+        const first = !rooms.has(room);
+        rooms.add(room);
+        // Listen first, then read what was missed: nothing falls between the two, and the floor drops
+        // whatever the live flush repeats.
+        await hub.attach(room, client);
+        try {
+          const { snapshot, replay } = await chat.join(room, since, hub.viewers(room));
+          client.floors.set(room, snapshot ? snapshot.seq : (replay.at(-1)?.seq ?? since ?? 0));
+          const hidden = client.hidden;
+          if (snapshot && hidden) snapshot.comments = snapshot.comments.filter((c) => !hidden.has(c.user.id));
+          send(socket, { type: 'joined', room, snapshot, replayed: replay.length });
+          const visible = hidden
+            ? replay.filter((e) => e.kind !== 'comment' || !hidden.has(e.comment.user.id))
+            : replay;
+          if (visible.length > 0) send(socket, { type: 'batch', room, events: visible });
+          if (first && user) hub.joined(room, user.displayName);
+        } catch (err) {
+          rooms.delete(room);
+          hub.detach(room, client);
+          throw err;
+        }
+      }
+
       socket.on('close', () => {
-        for (const t of attached) hub.detach(t, socket);
+        for (const t of topicsHeld) topicHub.detach(t, socket);
+        for (const room of rooms) hub.detach(room, client);
       });
+
       socket.on('message', (data, isBinary) => {
         const size = Array.isArray(data)
           ? data.reduce((n, b) => n + b.length, 0)
@@ -67,50 +141,108 @@ export async function gatewayRoutes(app: FastifyInstance, { bus }: { bus: Bus })
           socket.close(1009, 'frame too large or binary');
           return;
         }
-        let parsed: ClientFrame;
+        if (flood.take('socket') > 0) {
+          socket.close(1008, 'too many frames');
+          return;
+        }
+        let frame: ClientFrame;
         try {
           const result = ClientFrame.safeParse(JSON.parse(data.toString()));
           if (!result.success) {
-            hub.send(socket, {
+            const issue = result.error.issues[0];
+            send(socket, {
               type: 'error',
               code: 'request.invalid',
-              message: result.error.issues[0]?.message ?? 'invalid frame',
+              message: issue ? `${issue.path.join('.') || 'frame'}: ${issue.message}` : 'invalid frame',
             });
             return;
           }
-          parsed = result.data;
+          frame = result.data;
         } catch {
-          hub.send(socket, {
+          send(socket, {
             type: 'error',
             code: 'request.malformed_json',
             message: 'Frames are JSON objects.',
           });
           return;
         }
-        if (parsed.type === 'ping')
-          hub.send(socket, { type: 'pong', ...(parsed.t === undefined ? {} : { t: parsed.t }) });
-        else if (parsed.type === 'watch') {
-          const topic = topics.stream(parsed.sessionId);
-          if (
-            !attached.has(topic) &&
-            [...attached].filter((t) => t.includes(':stream:')).length >= MAX_WATCHED
-          ) {
-            hub.send(socket, {
-              type: 'error',
-              code: 'request.rate_limited',
-              message: `Watch at most ${MAX_WATCHED} streams per connection.`,
+        void handle(frame).catch((err) =>
+          fail(
+            err,
+            'nonce' in frame
+              ? ({ nonce: frame.nonce, room: 'room' in frame ? frame.room : undefined } as never)
+              : {},
+          ),
+        );
+      });
+
+      async function handle(frame: ClientFrame): Promise<void> {
+        switch (frame.type) {
+          case 'ping':
+            send(socket, { type: 'pong', ...(frame.t === undefined ? {} : { t: frame.t }) });
+            return;
+          case 'watch': {
+            const topic = topics.stream(frame.sessionId);
+            if (
+              !topicsHeld.has(topic) &&
+              [...topicsHeld].filter((t) => t.includes(':stream:')).length >= MAX_WATCHED
+            ) {
+              send(socket, {
+                type: 'error',
+                code: 'request.rate_limited',
+                message: `Watch at most ${MAX_WATCHED} streams per connection.`,
+              });
+              return;
+            }
+            await attachTopic(topic);
+            return;
+          }
+          case 'unwatch': {
+            const topic = topics.stream(frame.sessionId);
+            topicsHeld.delete(topic);
+            topicHub.detach(topic, socket);
+            return;
+          }
+          case 'join':
+            await join(frame.room, frame.since).catch((err) => fail(err, { room: frame.room }));
+            return;
+          case 'leave':
+            rooms.delete(frame.room);
+            hub.detach(frame.room, client);
+            return;
+          case 'comment': {
+            if (!rooms.has(frame.room))
+              throw new AppError('request.invalid', 400, 'Join the room before commenting.');
+            const { id, seq } = await chat.postComment(actor, frame.room, frame.text, frame.replyTo);
+            send(socket, {
+              type: 'ack',
+              id,
+              seq,
+              ...(frame.nonce === undefined ? {} : { nonce: frame.nonce }),
             });
             return;
           }
-          void attach(topic);
-        } else if (parsed.type === 'unwatch') {
-          const topic = topics.stream(parsed.sessionId);
-          attached.delete(topic);
-          hub.detach(topic, socket);
+          case 'heart':
+          case 'react': {
+            if (!actor) throw new AppError('auth.required', 401, 'Sign in to send hearts.');
+            if (!rooms.has(frame.room)) throw new AppError('request.invalid', 400, 'Join the room first.');
+            if (heartLimiter.take(actor.id) > 0) return; // Over the tap rate: dropped quietly, like a double tap.
+            if (frame.type === 'heart') hub.hearts(frame.room, frame.count);
+            else hub.react(frame.room, frame.reaction);
+            return;
+          }
         }
-      });
-      if (userId) await attach(topics.user(userId));
-      hub.send(socket, { type: 'hello', v: REALTIME_VERSION, userId });
+      }
+
+      if (actor) await attachTopic(topics.user(actor.id));
+      send(socket, { type: 'hello', v: REALTIME_VERSION, userId: actor?.id ?? null });
     },
   );
+}
+
+function pick(extra: { nonce?: string | undefined; room?: string | undefined }) {
+  return {
+    ...(extra.nonce === undefined ? {} : { nonce: extra.nonce }),
+    ...(extra.room === undefined ? {} : { room: extra.room }),
+  };
 }

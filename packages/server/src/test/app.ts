@@ -22,6 +22,9 @@ export async function testApp(
     LOG_LEVEL: 'silent',
     WEB_DIST: '/nonexistent',
     LOGIN_RATE_LIMIT: '1000',
+    // Tests post faster than people; the limits themselves are tested with their own settings.
+    CHAT_BURST: '1000',
+    CHAT_RATE_PER_S: '1000',
     ...env,
   });
   const logger = pino({ level: 'silent' });

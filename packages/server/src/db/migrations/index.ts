@@ -1,9 +1,13 @@
 import type { Migration } from 'kysely/migration';
 import * as m0001 from './0001_accounts.ts';
 import * as m0002 from './0002_live_social.ts';
+import * as m0003 from './0003_chat.ts';
+import * as m0004 from './0004_economy.ts';
 
 /** Every migration, in order. Names are permanent once released: they are the keys in kysely_migration. */
 export const migrations: Record<string, Migration> = {
   '0001_accounts': m0001,
   '0002_live_social': m0002,
+  '0003_chat': m0003,
+  '0004_economy': m0004,
 };

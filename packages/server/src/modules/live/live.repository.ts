@@ -21,7 +21,19 @@ export async function insertRoom(db: Db, creatorId: string, streamKey: string): 
 export function updateRoom(
   db: Db,
   creatorId: string,
-  patch: Partial<Pick<RoomRow, 'title' | 'topic' | 'hashtags' | 'streamKey' | 'state' | 'currentSessionId'>>,
+  patch: Partial<
+    Pick<
+      RoomRow,
+      | 'title'
+      | 'topic'
+      | 'hashtags'
+      | 'streamKey'
+      | 'state'
+      | 'currentSessionId'
+      | 'slowModeS'
+      | 'bannedWords'
+    >
+  >,
 ): Promise<RoomRow | undefined> {
   return db
     .updateTable('rooms')
@@ -158,4 +170,33 @@ export function liveRooms(db: Db, opts: { limit: number; followerId?: string | u
     );
   }
   return q.orderBy('s.liveAt', 'desc').limit(opts.limit).execute();
+}
+
+export async function setPinned(db: Db, sessionId: string, commentId: string | null): Promise<void> {
+  await db
+    .updateTable('liveSessions')
+    .set({ pinnedCommentId: commentId })
+    .where('id', '=', sessionId)
+    .execute();
+}
+
+export async function recordPeakViewers(db: Db, sessionId: string, peak: number): Promise<void> {
+  await db
+    .updateTable('liveSessions')
+    .set((eb) => ({ peakViewers: eb.fn('greatest', [eb.ref('peakViewers'), eb.val(peak)]) }))
+    .where('id', '=', sessionId)
+    .execute();
+}
+
+/** The session each of these creators is broadcasting now (room LIVE and its session live). */
+export function currentSessions(db: Db, creatorIds: string[]) {
+  if (creatorIds.length === 0) return Promise.resolve([]);
+  return db
+    .selectFrom('rooms as r')
+    .innerJoin('liveSessions as s', 's.id', 'r.currentSessionId')
+    .select(['r.creatorId', 's.id as sessionId'])
+    .where('r.creatorId', 'in', creatorIds)
+    .where('r.state', '=', 'live')
+    .where('s.status', '=', 'live')
+    .execute();
 }

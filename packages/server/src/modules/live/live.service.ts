@@ -35,6 +35,7 @@ export interface LiveDeps {
 export function createLiveService(deps: LiveDeps) {
   const { db, accounts, social, bus, log, now = () => new Date() } = deps;
   let media: MediaControl | undefined;
+  const endedListeners: ((sessionId: string) => Promise<void>)[] = [];
 
   async function ensureRoom(creatorId: string): Promise<RoomRow> {
     return (await repo.findRoom(db, creatorId)) ?? repo.insertRoom(db, creatorId, newStreamKey());
@@ -151,6 +152,10 @@ export function createLiveService(deps: LiveDeps) {
   return {
     hooks,
 
+    onSessionEnded(listener: (sessionId: string) => Promise<void>): void {
+      endedListeners.push(listener);
+    },
+
     /** Called once media is wired: lets the live domain end a stream it no longer authorizes. */
     attachMedia(control: MediaControl) {
       media = control;
@@ -214,6 +219,53 @@ export function createLiveService(deps: LiveDeps) {
       const user = await accounts.getById(userId);
       if (!user || (user.role !== 'creator' && user.role !== 'admin')) return null;
       return (await ensureRoom(userId)).streamKey;
+    },
+
+    /** A session and its room's chat settings, for the chat domain. */
+    async chatContext(sessionId: string) {
+      const session = await repo.findSession(db, sessionId);
+      if (!session) return undefined;
+      const room = await repo.findRoom(db, session.creatorId);
+      return {
+        sessionId: session.id,
+        creatorId: session.creatorId,
+        live: session.status === 'live',
+        pinnedCommentId: session.pinnedCommentId,
+        slowModeS: room?.slowModeS ?? 0,
+        bannedWords: room?.bannedWords ?? [],
+      };
+    },
+
+    async chatSettingsOf(creatorId: string): Promise<{ slowModeS: number; bannedWords: string[] }> {
+      const room = await repo.findRoom(db, creatorId);
+      return { slowModeS: room?.slowModeS ?? 0, bannedWords: room?.bannedWords ?? [] };
+    },
+
+    async currentSessionOf(creatorId: string): Promise<string | null> {
+      const room = await repo.findRoom(db, creatorId);
+      return room?.state === 'live' ? room.currentSessionId : null;
+    },
+
+    async setPinned(sessionId: string, commentId: string | null): Promise<void> {
+      await repo.setPinned(db, sessionId, commentId);
+    },
+
+    async recordPeakViewers(sessionId: string, peak: number): Promise<void> {
+      await repo.recordPeakViewers(db, sessionId, peak);
+    },
+
+    async updateChatSettings(
+      creatorId: string,
+      patch: { slowModeS?: number; bannedWords?: string[] },
+    ): Promise<void> {
+      await ensureRoom(creatorId);
+      await repo.updateRoom(db, creatorId, patch);
+    },
+
+    /** creatorId → the LIVE session each is broadcasting now; creators not LIVE are absent. */
+    async currentSessions(creatorIds: string[]): Promise<Map<string, string>> {
+      const rows = await repo.currentSessions(db, creatorIds);
+      return new Map(rows.map((r) => [r.creatorId, r.sessionId]));
     },
 
     async room(actor: Actor | null, handle: string): Promise<Room> {

@@ -1,12 +1,20 @@
 import { sql } from 'kysely';
 import type { Db } from '../../db/database.ts';
 
-export async function follow(db: Db, followerId: string, creatorId: string): Promise<void> {
-  await db
+/** True when this is a new follow (false when it already existed). */
+export async function follow(
+  db: Db,
+  followerId: string,
+  creatorId: string,
+  viaShare: string | null,
+): Promise<boolean> {
+  const row = await db
     .insertInto('follows')
-    .values({ followerId, creatorId })
+    .values({ followerId, creatorId, viaShare })
     .onConflict((oc) => oc.columns(['followerId', 'creatorId']).doNothing())
-    .execute();
+    .returning('followerId')
+    .executeTakeFirst();
+  return row !== undefined;
 }
 
 export async function unfollow(db: Db, followerId: string, creatorId: string): Promise<boolean> {

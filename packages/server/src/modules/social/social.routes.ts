@@ -10,6 +10,14 @@ import {
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+
+const FollowQuery = z.object({
+  ref: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{4,20}$/)
+    .optional(),
+});
+
 import type { SocialService } from './social.service.ts';
 
 export async function socialRoutes(app: FastifyInstance, { social }: { social: SocialService }) {

@@ -18,7 +18,11 @@ export interface SocialDeps {
   now?: () => Date;
 }
 
+type FollowListener = (followerId: string, creatorId: string, ref: string | undefined) => Promise<void>;
+
 export function createSocialService({ db, accounts, bus, log, now = () => new Date() }: SocialDeps) {
+  const followListeners: FollowListener[] = [];
+
   async function target(actor: Actor | null, handle: string): Promise<PublicUser> {
     requireAccess(actor, 'follow.manage', { ownerId: actor?.id ?? '' });
     const creator = await accounts.getByHandle(actor, handle);
@@ -35,10 +39,21 @@ export function createSocialService({ db, accounts, bus, log, now = () => new Da
   }
 
   return {
-    async follow(actor: Actor | null, handle: string): Promise<FollowState> {
+    /** `ref`: the share link code that brought the follower, credited to whoever shared it. */
+    async follow(actor: Actor | null, handle: string, ref?: string): Promise<FollowState> {
       const creator = await target(actor, handle);
-      await repo.follow(db, actor!.id, creator.id);
+      if (await repo.follow(db, actor!.id, creator.id, ref ?? null)) {
+        for (const listener of followListeners) {
+          await listener(actor!.id, creator.id, ref).catch((err) =>
+            log.warn({ err }, 'follow listener failed'),
+          );
+        }
+      }
       return state(actor!.id, creator.id);
+    },
+
+    onFollow(listener: FollowListener): void {
+      followListeners.push(listener);
     },
 
     async unfollow(actor: Actor | null, handle: string): Promise<FollowState> {

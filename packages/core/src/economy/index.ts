@@ -1,0 +1,4 @@
+export * from './gifts.ts';
+export * from './ledger.ts';
+export * from './streaks.ts';
+export * from './withdrawals.ts';
