@@ -64,7 +64,10 @@ describe('accounts in the browser', () => {
     await page.getByLabel('Avatar URL').fill('javascript:alert(1)');
     await page.getByRole('button', { name: 'Save' }).click();
     await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/Avatar URL/);
-    const ana = (await (await fetch(`${server.url}/api/v1/users/ana`)).json()) as { avatarUrl: string | null; displayName: string };
+    const ana = (await (await fetch(`${server.url}/api/v1/users/ana`)).json()) as {
+      avatarUrl: string | null;
+      displayName: string;
+    };
     expect(ana).toMatchObject({ avatarUrl: null, displayName: 'Ana on air' });
   });
 

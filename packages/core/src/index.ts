@@ -1,2 +1,2 @@
-export * from './policy/policy.ts';
 export * from './economy/index.ts';
+export * from './policy/policy.ts';

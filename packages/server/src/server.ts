@@ -80,8 +80,8 @@ export async function startServer(
     media?.ingest.port
       ? `  RTMP ingest: rtmp://${new URL(url).hostname}:${media.ingest.port}/live  (stream key from the Go LIVE page)`
       : '  RTMP ingest: off on this node (ROLES has no media)',
-    users === 0
-      ? `  No accounts yet: the first account to sign up at ${url}/signup becomes the admin.`
+    admins === 0
+      ? `  No admin yet: the first account to sign up at ${url}/signup becomes the admin.`
       : `  ${users} account(s).`,
   ];
   process.stdout.write(`${banner.join('\n')}\n`);

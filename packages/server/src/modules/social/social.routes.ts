@@ -41,9 +41,15 @@ export async function socialRoutes(app: FastifyInstance, { social }: { social: S
     '/users/:handle/follow',
     {
       config: { auth: 'user' },
-      schema: { tags, summary: 'Follow (idempotent)', params: HandleParams, response: { 200: FollowState } },
+      schema: {
+        tags,
+        summary: 'Follow (idempotent); ?ref= credits the share link that brought you',
+        params: HandleParams,
+        querystring: FollowQuery,
+        response: { 200: FollowState },
+      },
     },
-    (request) => social.follow(request.actor, request.params.handle),
+    (request) => social.follow(request.actor, request.params.handle, request.query.ref),
   );
   r.delete(
     '/users/:handle/follow',
