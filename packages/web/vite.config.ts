@@ -9,7 +9,10 @@ export default defineConfig({
   plugins: [react()],
   server: {
     proxy: {
-      '/api': API,
+      // ws: the realtime gateway and browser go-live are WebSockets under /api.
+      '/api': { target: API, ws: true },
+      // LIVE media: HTTP-FLV, HLS playlists/segments and thumbnails.
+      '/live': API,
       '/healthz': API,
       '/metrics': API,
     },

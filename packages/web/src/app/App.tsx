@@ -10,6 +10,7 @@ import { ProfileRoute } from '../pages/ProfilePage.tsx';
 import { SignupPage } from '../pages/SignupPage.tsx';
 import { StudioPage } from '../pages/StudioPage.tsx';
 import { WalletPage } from '../pages/WalletPage.tsx';
+import { WatchRoute } from '../pages/WatchPage.tsx';
 import { RequireAuth } from './RequireAuth.tsx';
 
 export function App() {
@@ -52,9 +53,10 @@ export function App() {
             </RequireAuth>
           }
         />
-        {/* Profiles live at /@handle; a dynamic segment must be a whole segment, so ProfileRoute
-            checks for the "@" itself and shows the not-found page otherwise. */}
+        {/* Profiles live at /@handle and LIVEs at /@handle/live; a dynamic segment must be a whole
+            segment, so these routes check for the "@" themselves and show the not-found page otherwise. */}
         <Route path=":at" element={<ProfileRoute />} />
+        <Route path=":at/live" element={<WatchRoute />} />
         <Route path="*" element={<NotFoundPage />} />
       </Route>
     </Routes>

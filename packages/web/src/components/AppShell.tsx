@@ -1,5 +1,6 @@
 import { Outlet } from 'react-router';
 import { MainNav } from './MainNav.tsx';
+import { Toaster } from './Toaster.tsx';
 import { TopBar } from './TopBar.tsx';
 
 /** Sidebar (or bottom tabs), top bar, and the page. */
@@ -16,6 +17,7 @@ export function AppShell() {
           <Outlet />
         </main>
       </div>
+      <Toaster />
     </div>
   );
 }

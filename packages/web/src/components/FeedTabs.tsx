@@ -1,11 +1,15 @@
 import { Link } from 'react-router';
 
-/** "For You" / "Following" at the top of the LIVE feed; each tab is its own URL. */
-export function FeedTabs({ current }: { current: 'for-you' | 'following' }) {
-  const tabs = [
-    { id: 'for-you', label: 'For You', to: '/' },
-    { id: 'following', label: 'Following', to: '/following' },
-  ] as const;
+export type FeedTab = 'foryou' | 'following';
+
+/**
+ * "Following" / "For You" at the top of the LIVE feed (Following first when signed in). Each tab is
+ * its own URL (/ and /?tab=following) so a tab survives a reload and can be shared.
+ */
+export function FeedTabs({ current, signedIn }: { current: FeedTab; signedIn: boolean }) {
+  const forYou = { id: 'foryou', label: 'For You', to: '/' } as const;
+  const following = { id: 'following', label: 'Following', to: '/?tab=following' } as const;
+  const tabs = signedIn ? [following, forYou] : [forYou, following];
   return (
     <div className="feed-tabs" role="tablist" aria-label="LIVE feeds">
       {tabs.map((tab) => (
@@ -25,15 +29,15 @@ export function FeedTabs({ current }: { current: 'for-you' | 'following' }) {
   );
 }
 
-/** The page header every LIVE feed shares. */
-export function FeedHeader({ current }: { current: 'for-you' | 'following' }) {
+/** The page header of the LIVE feed. */
+export function FeedHeader({ current, signedIn }: { current: FeedTab; signedIn: boolean }) {
   return (
     <header className="page-header feed-header">
       <h1 className="page-title">
         <span className="live-dot" aria-hidden="true" />
         LIVE
       </h1>
-      <FeedTabs current={current} />
+      <FeedTabs current={current} signedIn={signedIn} />
     </header>
   );
 }

@@ -1,4 +1,10 @@
-import { type InputHTMLAttributes, type ReactNode, type TextareaHTMLAttributes, useId } from 'react';
+import {
+  type InputHTMLAttributes,
+  type ReactNode,
+  type SelectHTMLAttributes,
+  type TextareaHTMLAttributes,
+  useId,
+} from 'react';
 
 interface FieldShellProps {
   id: string;
@@ -85,6 +91,29 @@ export function TextAreaField({ label, hint, optional, maxChars, id, ...textarea
         aria-describedby={describedBy || undefined}
         {...textarea}
       />
+    </FieldShell>
+  );
+}
+
+type SelectFieldProps = SelectHTMLAttributes<HTMLSelectElement> & {
+  label: string;
+  hint?: ReactNode;
+  options: readonly { value: string; label: string }[];
+};
+
+export function SelectField({ label, hint, options, id, ...select }: SelectFieldProps) {
+  const auto = useId();
+  const fieldId = id ?? auto;
+  const hintId = `${fieldId}-hint`;
+  return (
+    <FieldShell id={fieldId} label={label} hint={hint} hintId={hintId}>
+      <select id={fieldId} className="input select" aria-describedby={hint ? hintId : undefined} {...select}>
+        {options.map((o) => (
+          <option key={o.value} value={o.value}>
+            {o.label}
+          </option>
+        ))}
+      </select>
     </FieldShell>
   );
 }

@@ -1,50 +1,66 @@
+import type { LiveCard as LiveCardData } from '@onair/protocol';
+import { useState } from 'react';
 import { Link } from 'react-router';
 import { compactCount } from '../lib/format.ts';
+import { topicLabel } from '../lib/topics.ts';
+import { Avatar } from './Avatar.tsx';
 import { EyeIcon } from './Icons.tsx';
 
-/** What the feed needs to show one LIVE stream. */
-export interface LiveCardData {
-  id: string;
-  title: string;
-  creatorHandle: string;
-  viewerCount: number;
-  thumbnailUrl: string | null;
-}
-
-/** A 9:16 tile: thumbnail, LIVE badge, viewer count, title and creator. */
-export function LiveCard({ stream }: { stream: LiveCardData }) {
+/** A 9:16 tile: thumbnail (or the creator's avatar on a gradient), LIVE badge, viewers, title, creator. */
+export function LiveCard({ card }: { card: LiveCardData }) {
+  const [failedThumb, setFailedThumb] = useState<string | null>(null);
+  const { creator } = card;
+  const title = card.title.trim() || `${creator.displayName} is LIVE`;
+  const thumb = card.thumbnailUrl && failedThumb !== card.thumbnailUrl ? card.thumbnailUrl : null;
   return (
-    <Link to={`/@${stream.creatorHandle}`} className="live-card">
-      {stream.thumbnailUrl ? (
-        <img className="live-card-thumb" src={stream.thumbnailUrl} alt="" loading="lazy" />
+    <Link
+      to={`/@${creator.handle}/live`}
+      className="live-card"
+      data-testid="live-card"
+      data-session-id={card.sessionId}
+    >
+      {thumb ? (
+        <img
+          className="live-card-thumb"
+          src={thumb}
+          alt=""
+          loading="lazy"
+          onError={() => setFailedThumb(thumb)}
+        />
       ) : (
-        <span className="live-card-thumb live-card-thumb-empty" aria-hidden="true" />
+        <span className="live-card-thumb live-card-thumb-empty" aria-hidden="true">
+          <Avatar user={creator} size={72} className="live-card-fallback-avatar" />
+        </span>
       )}
       <span className="live-card-top">
         <span className="live-pill">LIVE</span>
         <span className="live-card-viewers">
           <EyeIcon size={14} />
           <span>
-            {compactCount(stream.viewerCount)}
+            {compactCount(card.viewerCount)}
             <span className="visually-hidden"> watching</span>
           </span>
         </span>
       </span>
       <span className="live-card-bottom">
-        <span className="live-card-title">{stream.title}</span>
-        <span className="live-card-creator">@{stream.creatorHandle}</span>
+        <span className="live-card-title">{title}</span>
+        <span className="live-card-creator">
+          <Avatar user={creator} size={20} />
+          <span className="live-card-handle">@{creator.handle}</span>
+        </span>
+        <span className="live-card-topic">{topicLabel(card.topic)}</span>
       </span>
     </Link>
   );
 }
 
 /** The feed grid; two columns on phones, more as the screen widens. */
-export function LiveGrid({ streams }: { streams: LiveCardData[] }) {
+export function LiveGrid({ cards, label }: { cards: LiveCardData[]; label: string }) {
   return (
-    <ul className="live-grid">
-      {streams.map((s) => (
-        <li key={s.id}>
-          <LiveCard stream={s} />
+    <ul className="live-grid" aria-label={label}>
+      {cards.map((c) => (
+        <li key={c.sessionId}>
+          <LiveCard card={c} />
         </li>
       ))}
     </ul>

@@ -2,6 +2,7 @@ import { Link, useLocation } from 'react-router';
 import { useSession } from '../app/session.tsx';
 import { Avatar } from './Avatar.tsx';
 import { Wordmark } from './Logo.tsx';
+import { NotificationBell } from './NotificationBell.tsx';
 
 /** Logo on phones (the sidebar carries it on wide screens); log in / sign up, or the user's avatar. */
 export function TopBar() {
@@ -13,13 +14,16 @@ export function TopBar() {
       <Wordmark className="topbar-wordmark" />
       <div className="topbar-actions">
         {loading || onAuthPage ? null : user ? (
-          <Link
-            to={`/@${user.handle}`}
-            className="topbar-avatar"
-            aria-label={`Your profile (@${user.handle})`}
-          >
-            <Avatar user={user} size={36} />
-          </Link>
+          <>
+            <NotificationBell key={user.id} />
+            <Link
+              to={`/@${user.handle}`}
+              className="topbar-avatar"
+              aria-label={`Your profile (@${user.handle})`}
+            >
+              <Avatar user={user} size={36} />
+            </Link>
+          </>
         ) : (
           <>
             <Link to="/login" state={{ from: location }} className="btn btn-primary btn-sm">

@@ -46,3 +46,34 @@ export function avatarColor(seed: string): string {
 export function compactCount(n: number): string {
   return new Intl.NumberFormat('en-US', { notation: 'compact', maximumFractionDigits: 1 }).format(n);
 }
+
+/** "just now", "5m ago", "3h ago", "2d ago", then a date: how notifications read. */
+export function relativeTime(iso: string, now: number = Date.now()): string {
+  const then = new Date(iso).getTime();
+  if (Number.isNaN(then)) return '';
+  const s = Math.max(0, Math.round((now - then) / 1000));
+  if (s < 45) return 'just now';
+  const m = Math.round(s / 60);
+  if (m < 60) return `${m}m ago`;
+  const h = Math.round(m / 60);
+  if (h < 24) return `${h}h ago`;
+  const d = Math.round(h / 24);
+  if (d < 7) return `${d}d ago`;
+  return shortDate(iso);
+}
+
+/** 3725 → "1h 2m 5s", 605 → "10m 5s", 42 → "42s": how long a LIVE lasted. */
+export function durationLabel(totalSeconds: number): string {
+  const t = Math.max(0, Math.round(totalSeconds));
+  const h = Math.floor(t / 3600);
+  const m = Math.floor((t % 3600) / 60);
+  const s = t % 60;
+  if (h > 0) return `${h}h ${m}m ${s}s`;
+  if (m > 0) return `${m}m ${s}s`;
+  return `${s}s`;
+}
+
+/** "1 follower", "1.2K followers". */
+export function followersLabel(n: number): string {
+  return `${compactCount(n)} ${n === 1 ? 'follower' : 'followers'}`;
+}

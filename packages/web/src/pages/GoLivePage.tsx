@@ -1,17 +1,26 @@
-import { useState } from 'react';
+import type { MyRoom } from '@onair/protocol';
+import { useCallback, useEffect, useState } from 'react';
 import { api } from '../app/api.ts';
 import { useSession } from '../app/session.tsx';
 import { FormError } from '../components/FormMessage.tsx';
-import { BroadcastIcon, ChatIcon, GiftIcon, KeyIcon, MonitorIcon } from '../components/Icons.tsx';
+import { BrowserGoLive } from '../components/golive/BrowserGoLive.tsx';
+import { LiveStatus, roomLiveState } from '../components/golive/LiveStatus.tsx';
+import { ObsPanel } from '../components/golive/ObsPanel.tsx';
+import { RoomSettings } from '../components/golive/RoomSettings.tsx';
+import { BroadcastIcon, ChatIcon, GiftIcon } from '../components/Icons.tsx';
+import { PageLoading } from '../components/PageLoading.tsx';
 import { errorMessage } from '../lib/errors.ts';
 import { useDocumentTitle } from '../lib/useDocumentTitle.ts';
+import { useVisibleInterval } from '../lib/useVisibleInterval.ts';
+
+const POLL_MS = 5000;
 
 export function GoLivePage() {
   useDocumentTitle('Go LIVE');
   const { user } = useSession();
   if (!user) return null;
   return (
-    <div className="page">
+    <div className={`page${user.role === 'viewer' ? '' : ' page-wide golive-page'}`}>
       <header className="page-header">
         <h1 className="page-title">Go LIVE</h1>
       </header>
@@ -51,7 +60,7 @@ function BecomeCreator() {
       <ul className="feature-list">
         <li>
           <BroadcastIcon size={20} />
-          <span>Stream from OBS or any RTMP encoder</span>
+          <span>Go LIVE from your camera or screen, or stream from OBS</span>
         </li>
         <li>
           <ChatIcon size={20} />
@@ -62,7 +71,7 @@ function BecomeCreator() {
           <span>Receive gifts from your audience</span>
         </li>
       </ul>
-      <p className="fine-print">Streaming, chat and gifts arrive in upcoming releases of this server.</p>
+      <p className="fine-print">Chat and gifts arrive in upcoming releases of this server.</p>
       <FormError message={error} />
       <button type="button" className="btn btn-primary btn-lg" onClick={become} disabled={busy}>
         Become a creator
@@ -71,49 +80,50 @@ function BecomeCreator() {
   );
 }
 
+/** Your room, refreshed every 5 s while the page is open (and on demand). */
+function useMyRoom() {
+  const [room, setRoom] = useState<MyRoom | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const reload = useCallback(async () => {
+    try {
+      setRoom(await api.myRoom());
+      setError(null);
+    } catch (err) {
+      setError(errorMessage(err));
+    }
+  }, []);
+  useEffect(() => {
+    void reload();
+  }, [reload]);
+  useVisibleInterval(() => void reload(), POLL_MS);
+  return { room, setRoom, error, reload };
+}
+
 function CreatorTools() {
+  const { user } = useSession();
+  const { room, setRoom, error, reload } = useMyRoom();
+  if (!user) return null;
+  if (!room) return error ? <FormError message={error} /> : <PageLoading />;
+  const state = roomLiveState(room);
   return (
-    <div className="stack">
-      <section className="panel" aria-labelledby="obs-title">
-        <div className="panel-head">
-          <span className="panel-icon" aria-hidden="true">
-            <KeyIcon size={22} />
-          </span>
-          <h2 id="obs-title" className="panel-title">
-            Stream from OBS
-          </h2>
-        </div>
-        <dl className="kv">
-          <div>
-            <dt>Server URL</dt>
-            <dd className="placeholder">Not available yet</dd>
-          </div>
-          <div>
-            <dt>Stream key</dt>
-            <dd className="placeholder">Not available yet</dd>
-          </div>
-        </dl>
-        <p className="muted">
-          Your server URL and stream key arrive with the ingest feature. Until then there is nothing to paste
-          into OBS.
-        </p>
-      </section>
-      <section className="panel" aria-labelledby="browser-title">
-        <div className="panel-head">
-          <span className="panel-icon" aria-hidden="true">
-            <MonitorIcon size={22} />
-          </span>
-          <h2 id="browser-title" className="panel-title">
-            Your camera
-          </h2>
-        </div>
-        <button type="button" className="btn btn-primary btn-lg" disabled aria-describedby="browser-note">
-          Go LIVE from this computer
-        </button>
-        <p id="browser-note" className="muted">
-          Streaming straight from the browser isn't available yet.
-        </p>
-      </section>
+    <div className="golive-grid">
+      <div className="golive-area-status">
+        <LiveStatus room={room} />
+        {error ? <FormError message={error} /> : null}
+      </div>
+      <div className="golive-area-browser">
+        <BrowserGoLive
+          handle={user.handle}
+          liveElsewhere={state !== 'offline' && room.session?.source === 'rtmp'}
+          onPhase={() => void reload()}
+        />
+      </div>
+      <div className="golive-area-settings">
+        <RoomSettings room={room} onSaved={setRoom} />
+      </div>
+      <div className="golive-area-obs">
+        <ObsPanel room={room} onChange={setRoom} />
+      </div>
     </div>
   );
 }

@@ -1,4 +1,4 @@
-import { HANDLE_PATTERN, type PublicUser } from '@onair/protocol';
+import { HANDLE_PATTERN, type PublicUser, type Room } from '@onair/protocol';
 import { OnAirError } from '@onair/sdk';
 import { useEffect, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
@@ -6,13 +6,15 @@ import { api } from '../app/api.ts';
 import { useSession } from '../app/session.tsx';
 import { Avatar } from '../components/Avatar.tsx';
 import { EmptyState } from '../components/EmptyState.tsx';
+import { FollowButton } from '../components/FollowButton.tsx';
 import { FormError } from '../components/FormMessage.tsx';
 import { BroadcastIcon, CalendarIcon, LogOutIcon, ProfileIcon, SettingsIcon } from '../components/Icons.tsx';
 import { PageLoading } from '../components/PageLoading.tsx';
 import { RoleBadge } from '../components/RoleBadge.tsx';
 import { errorMessage } from '../lib/errors.ts';
-import { joinedLabel } from '../lib/format.ts';
+import { durationLabel, followersLabel, joinedLabel, shortDate } from '../lib/format.ts';
 import { useDocumentTitle } from '../lib/useDocumentTitle.ts';
+import { useFollow } from '../lib/useFollow.ts';
 import { NotFoundPage } from './NotFoundPage.tsx';
 
 /** `/:at` only means a profile when it starts with "@"; anything else is an unknown page. */
@@ -87,13 +89,45 @@ function ProfilePage({ handle }: { handle: string }) {
   );
 }
 
+/** The creator's room: whether they are LIVE now, and their latest LIVE. Quietly absent on errors. */
+function useRoom(handle: string): Room | null {
+  const [room, setRoom] = useState<Room | null>(null);
+  useEffect(() => {
+    let live = true;
+    api.room(handle).then(
+      (r) => live && setRoom(r),
+      () => live && setRoom(null),
+    );
+    return () => {
+      live = false;
+    };
+  }, [handle]);
+  return room;
+}
+
 function ProfileView({ user, own }: { user: PublicUser; own: boolean }) {
+  const room = useRoom(user.handle);
+  const follow = useFollow(user.handle);
+  const isLive = room?.state === 'live';
+  const last = room?.session?.status === 'ended' ? room.session : null;
   return (
     <div className="page profile-page">
       <section className="profile-hero" aria-labelledby="profile-name">
-        <div className="profile-avatar-ring">
-          <Avatar user={user} size={112} />
-        </div>
+        {isLive ? (
+          <Link
+            to={`/@${user.handle}/live`}
+            className="profile-avatar-ring is-live"
+            tabIndex={-1}
+            aria-hidden="true"
+          >
+            <Avatar user={user} size={112} />
+            <span className="profile-avatar-live">LIVE</span>
+          </Link>
+        ) : (
+          <div className="profile-avatar-ring">
+            <Avatar user={user} size={112} />
+          </div>
+        )}
         <div className="profile-identity">
           <h1 id="profile-name" className="profile-name">
             {user.displayName}
@@ -109,7 +143,19 @@ function ProfileView({ user, own }: { user: PublicUser; own: boolean }) {
           <p className="profile-meta">
             <CalendarIcon size={16} />
             <span>{joinedLabel(user.createdAt)}</span>
+            {own && room ? <span>· {followersLabel(room.followerCount)}</span> : null}
           </p>
+          {isLive ? (
+            <Link
+              to={`/@${user.handle}/live`}
+              className="btn btn-primary btn-lg profile-watch"
+              data-testid="profile-live-link"
+            >
+              <span className="live-dot live-dot-light" aria-hidden="true" />
+              LIVE now — watch
+            </Link>
+          ) : null}
+          {own ? null : <FollowButton controller={follow} />}
           {own ? <OwnProfileActions /> : null}
         </div>
       </section>
@@ -117,12 +163,29 @@ function ProfileView({ user, own }: { user: PublicUser; own: boolean }) {
         <h2 id="lives-title" className="section-title">
           Past LIVEs
         </h2>
-        <div className="profile-lives-empty">
-          <BroadcastIcon size={28} />
-          <p className="muted">
-            {own ? "You haven't gone LIVE yet." : `@${user.handle} hasn't gone LIVE yet.`}
-          </p>
-        </div>
+        {last ? (
+          <div className="profile-last-live">
+            <BroadcastIcon size={22} />
+            <div>
+              <p className="profile-last-title">{last.title.trim() || 'Untitled LIVE'}</p>
+              <p className="muted">
+                {shortDate(last.liveAt ?? last.startedAt)}
+                {last.durationS !== null ? ` · ${durationLabel(last.durationS)}` : ''}
+              </p>
+            </div>
+          </div>
+        ) : (
+          <div className="profile-lives-empty">
+            <BroadcastIcon size={28} />
+            <p className="muted">
+              {isLive
+                ? `${own ? "You're" : `@${user.handle} is`} LIVE right now.`
+                : own
+                  ? "You haven't gone LIVE yet."
+                  : `@${user.handle} hasn't gone LIVE yet.`}
+            </p>
+          </div>
+        )}
       </section>
     </div>
   );
