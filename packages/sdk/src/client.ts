@@ -2,6 +2,7 @@ import {
   API_PREFIX,
   type ApiToken,
   AuthResult,
+  CommentPage,
   CreatedToken,
   ErrorBody,
   Feed,
@@ -9,12 +10,14 @@ import {
   FollowState,
   type LoginBody,
   Me,
+  ModerationSettings,
   MyRoom,
   NotificationList,
   Ok as OkSchema,
   PublicUser,
   type Role,
   Room,
+  ShareLink,
   type SignupBody,
   TokenList,
   type UpdateProfileBody,
@@ -209,6 +212,89 @@ export class OnAirClient {
       '/me/notifications/read',
       z.object({ unread: z.number() }),
       ids ? { ids } : {},
+    );
+  }
+
+  /** A LIVE session's chat history, newest first; `before` pages back by seq. */
+  comments(sessionId: string, query: { before?: number; limit?: number } = {}) {
+    const params = new URLSearchParams();
+    if (query.before) params.set('before', String(query.before));
+    if (query.limit) params.set('limit', String(query.limit));
+    return this.request(
+      'GET',
+      `/sessions/${sessionId}/comments${params.size ? `?${params}` : ''}`,
+      CommentPage,
+    );
+  }
+
+  async pinComment(sessionId: string, commentId: string | null): Promise<void> {
+    await this.request('PUT', `/sessions/${sessionId}/pin`, OkSchema, { commentId });
+  }
+
+  async moderate(
+    sessionId: string,
+    handle: string,
+    action: 'mute' | 'unmute' | 'ban' | 'unban',
+    minutes?: number,
+  ): Promise<void> {
+    await this.request('POST', `/sessions/${sessionId}/moderation`, OkSchema, {
+      action,
+      handle,
+      ...(action === 'mute' ? { minutes: minutes ?? 5 } : {}),
+    });
+  }
+
+  async deleteComment(commentId: string): Promise<void> {
+    await this.request('DELETE', `/comments/${commentId}`, OkSchema);
+  }
+
+  async reportComment(commentId: string, reason: string): Promise<void> {
+    await this.request('POST', `/comments/${commentId}/report`, OkSchema, { reason });
+  }
+
+  chatSettings() {
+    return this.request('GET', '/me/chat-settings', ModerationSettings);
+  }
+
+  updateChatSettings(body: { bannedWords?: string[]; slowModeS?: number }) {
+    return this.request('PATCH', '/me/chat-settings', ModerationSettings, body);
+  }
+
+  setModerator(handle: string, appoint: boolean) {
+    return this.request(
+      appoint ? 'PUT' : 'DELETE',
+      `/me/moderators/${encodeURIComponent(handle)}`,
+      ModerationSettings,
+    );
+  }
+
+  block(handle: string, blocked: boolean) {
+    return this.request(
+      blocked ? 'PUT' : 'DELETE',
+      `/users/${encodeURIComponent(handle)}/block`,
+      z.object({ blocked: z.boolean() }),
+    );
+  }
+
+  /** Your personal share link to a creator's LIVE: visits and follows through it are credited to you. */
+  share(handle: string) {
+    return this.request('POST', `/users/${encodeURIComponent(handle)}/share`, ShareLink);
+  }
+
+  shareVisit(code: string) {
+    return this.request(
+      'POST',
+      `/share/${encodeURIComponent(code)}/visit`,
+      z.object({ counted: z.boolean() }),
+    );
+  }
+
+  /** Follow, crediting the share link that brought you here. */
+  followVia(handle: string, ref: string) {
+    return this.request(
+      'PUT',
+      `/users/${encodeURIComponent(handle)}/follow?ref=${encodeURIComponent(ref)}`,
+      FollowState,
     );
   }
 

@@ -1,4 +1,17 @@
-import { type ClientFrame, ServerFrame } from '@onair/protocol';
+import { type ClientFrame, type Reaction, ServerFrame } from '@onair/protocol';
+import { OnAirError } from './errors.ts';
+import { type RoomHandlers, RoomSync } from './room-sync.ts';
+
+/** WebSocket.OPEN, spelled out: Node 20 has no global WebSocket to read it from. */
+const OPEN = 1;
+
+export interface RoomHandle {
+  /** Resolves with the comment's id and seq once the server numbered it; rejects with its coded error. */
+  comment(text: string, replyTo?: string): Promise<{ id: string; seq: number }>;
+  heart(count?: number): void;
+  react(reaction: Reaction): void;
+  leave(): void;
+}
 
 export interface RealtimeOptions {
   url: string;
@@ -15,6 +28,12 @@ export interface RealtimeOptions {
 export class OnAirRealtime {
   private socket: WebSocket | undefined;
   private readonly watching = new Set<string>();
+  private readonly rooms = new Map<string, RoomSync & { onError?: (err: OnAirError) => void }>();
+  private readonly pending = new Map<
+    string,
+    { resolve: (v: { id: string; seq: number }) => void; reject: (e: OnAirError) => void }
+  >();
+  private nonce = 0;
   private attempts = 0;
   private closedByUser = false;
   private timer: ReturnType<typeof setTimeout> | undefined;
@@ -32,14 +51,33 @@ export class OnAirRealtime {
       this.attempts = 0;
       this.options.onStatus?.('open');
       for (const sessionId of this.watching) this.send({ type: 'watch', sessionId });
+      // Rejoin every room from the last seq seen: the server replays exactly what was missed.
+      for (const room of this.rooms.values()) this.send(room.joinFrame());
     };
     socket.onmessage = (event) => {
       if (typeof event.data !== 'string') return;
       const parsed = ServerFrame.safeParse(JSON.parse(event.data));
-      if (parsed.success) this.options.onFrame(parsed.data);
+      if (!parsed.success) return;
+      const frame = parsed.data;
+      if (frame.type === 'joined') this.rooms.get(frame.room)?.joined(frame.snapshot);
+      else if (frame.type === 'batch') this.rooms.get(frame.room)?.batch(frame);
+      else if (frame.type === 'ack' && frame.nonce) {
+        this.pending.get(frame.nonce)?.resolve({ id: frame.id, seq: frame.seq });
+        this.pending.delete(frame.nonce);
+      } else if (frame.type === 'error') {
+        const err = new OnAirError(frame.code as never, 0, frame.message);
+        if (frame.nonce && this.pending.has(frame.nonce)) {
+          this.pending.get(frame.nonce)?.reject(err);
+          this.pending.delete(frame.nonce);
+        } else if (frame.room) this.rooms.get(frame.room)?.onError?.(err);
+      }
+      this.options.onFrame(frame);
     };
     socket.onclose = () => {
       this.options.onStatus?.('closed');
+      for (const p of this.pending.values())
+        p.reject(new OnAirError('network', 0, 'Connection lost before the server answered.'));
+      this.pending.clear();
       if (this.closedByUser) return;
       // 0.5 s, 1 s, 2 s … capped at 15 s, with jitter so a restarted server is not stampeded.
       const delay = Math.min(15_000, 500 * 2 ** this.attempts++) * (0.75 + Math.random() / 2);
@@ -48,7 +86,7 @@ export class OnAirRealtime {
   }
 
   private send(frame: ClientFrame) {
-    if (this.socket?.readyState === WebSocket.OPEN) this.socket.send(JSON.stringify(frame));
+    if (this.socket?.readyState === OPEN) this.socket.send(JSON.stringify(frame));
   }
 
   watch(sessionId: string) {
@@ -59,6 +97,36 @@ export class OnAirRealtime {
   unwatch(sessionId: string) {
     this.watching.delete(sessionId);
     this.send({ type: 'unwatch', sessionId });
+  }
+
+  /** Enters a LIVE room (a session id) and keeps its view in sync across reconnects. */
+  joinRoom(room: string, handlers: RoomHandlers & { onError?: (err: OnAirError) => void }): RoomHandle {
+    const sync = Object.assign(
+      new RoomSync(room, handlers, (since) =>
+        this.send({ type: 'join', room, ...(since === undefined ? {} : { since }) }),
+      ),
+      { onError: handlers.onError },
+    );
+    this.rooms.set(room, sync);
+    this.send(sync.joinFrame());
+    return {
+      comment: (text, replyTo) =>
+        new Promise((resolve, reject) => {
+          const nonce = `c${++this.nonce}`;
+          if (this.socket?.readyState !== OPEN) {
+            reject(new OnAirError('network', 0, 'Not connected. Try again in a moment.'));
+            return;
+          }
+          this.pending.set(nonce, { resolve, reject });
+          this.send({ type: 'comment', room, text, nonce, ...(replyTo ? { replyTo } : {}) });
+        }),
+      heart: (count = 1) => this.send({ type: 'heart', room, count }),
+      react: (reaction) => this.send({ type: 'react', room, reaction }),
+      leave: () => {
+        this.rooms.delete(room);
+        this.send({ type: 'leave', room });
+      },
+    };
   }
 
   close() {

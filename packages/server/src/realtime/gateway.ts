@@ -145,19 +145,9 @@ export async function gatewayRoutes(app: FastifyInstance, { bus, hub, chat }: Ga
           socket.close(1008, 'too many frames');
           return;
         }
-        let frame: ClientFrame;
+        let raw: unknown;
         try {
-          const result = ClientFrame.safeParse(JSON.parse(data.toString()));
-          if (!result.success) {
-            const issue = result.error.issues[0];
-            send(socket, {
-              type: 'error',
-              code: 'request.invalid',
-              message: issue ? `${issue.path.join('.') || 'frame'}: ${issue.message}` : 'invalid frame',
-            });
-            return;
-          }
-          frame = result.data;
+          raw = JSON.parse(data.toString());
         } catch {
           send(socket, {
             type: 'error',
@@ -166,6 +156,26 @@ export async function gatewayRoutes(app: FastifyInstance, { bus, hub, chat }: Ga
           });
           return;
         }
+        const result = ClientFrame.safeParse(raw);
+        if (!result.success) {
+          const issue = result.error.issues[0];
+          // Echo the nonce and room back even for an invalid frame, so the client can tell which one failed.
+          const r = (typeof raw === 'object' && raw !== null ? raw : {}) as {
+            nonce?: unknown;
+            room?: unknown;
+          };
+          send(socket, {
+            type: 'error',
+            code: 'request.invalid',
+            message: issue ? `${issue.path.join('.') || 'frame'}: ${issue.message}` : 'invalid frame',
+            ...pick({
+              nonce: typeof r.nonce === 'string' ? r.nonce.slice(0, 64) : undefined,
+              room: typeof r.room === 'string' ? r.room.slice(0, 64) : undefined,
+            }),
+          });
+          return;
+        }
+        const frame = result.data;
         void handle(frame).catch((err) =>
           fail(
             err,
