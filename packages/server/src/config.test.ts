@@ -62,3 +62,11 @@ describe('loadConfig', () => {
     expect(help).toContain('(default: 8080)');
   });
 });
+
+describe('README', () => {
+  it('documents every environment variable', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const readme = await readFile(new URL('../../../README.md', import.meta.url), 'utf8');
+    for (const name of Object.keys(ENV)) expect(readme, name).toContain(`| \`${name}\` |`);
+  });
+});
