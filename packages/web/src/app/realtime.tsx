@@ -1,5 +1,5 @@
-import type { Notification, ServerFrame } from '@onair/protocol';
-import { OnAirRealtime } from '@onair/sdk';
+import type { Notification, Reaction, ServerFrame } from '@onair/protocol';
+import { OnAirError, OnAirRealtime, type RoomHandle, type RoomHandlers } from '@onair/sdk';
 import {
   createContext,
   type ReactNode,
@@ -22,10 +22,19 @@ export interface RealtimeSnapshot {
 
 type Listener = (frame: ServerFrame) => void;
 
+export type RoomCallbacks = RoomHandlers & { onError?: (err: OnAirError) => void };
+
+/** A joined room: its callbacks, and the handle on the current client (null while there is none). */
+interface RoomEntry {
+  handlers: RoomCallbacks;
+  handle: RoomHandle | null;
+}
+
 /**
- * The app's one realtime connection. It is open while someone is signed in (their notifications) or
- * while a page watches a LIVE session (its start/end events, signed in or not); it is reopened when
- * the signed-in user changes, because the server reads who you are from the cookie at the upgrade.
+ * The app's one realtime connection. It is open while someone is signed in (their notifications),
+ * while a page watches a LIVE session (its start/end events) or sits in a LIVE room (its chat), signed
+ * in or not; it is reopened when the signed-in user changes, because the server reads who you are
+ * from the cookie at the upgrade. Rooms and watches carry over to the new connection.
  */
 export class RealtimeHub {
   private client: OnAirRealtime | null = null;
@@ -35,6 +44,7 @@ export class RealtimeHub {
   private ready = false;
   private readonly listeners = new Set<Listener>();
   private readonly watches = new Map<string, number>();
+  private readonly rooms = new Map<string, RoomEntry>();
   private readonly snapshotListeners = new Set<() => void>();
   private snapshot: RealtimeSnapshot = { status: 'idle', opens: 0 };
 
@@ -85,6 +95,33 @@ export class RealtimeHub {
     };
   };
 
+  /**
+   * Enters a LIVE room on the app's one connection, and stays in it across reconnects and across a
+   * change of signed-in user (the new connection joins afresh, so a snapshot replaces the view).
+   */
+  joinRoom = (room: string, handlers: RoomCallbacks): RoomHandle => {
+    const entry: RoomEntry = { handlers, handle: null };
+    this.rooms.get(room)?.handle?.leave();
+    this.rooms.set(room, entry);
+    if (this.client) entry.handle = this.client.joinRoom(room, handlers);
+    else this.sync();
+    return {
+      comment: (text, replyTo) =>
+        entry.handle
+          ? entry.handle.comment(text, replyTo)
+          : Promise.reject(new OnAirError('network', 0, 'Not connected. Try again in a moment.')),
+      heart: (count) => entry.handle?.heart(count),
+      react: (reaction: Reaction) => entry.handle?.react(reaction),
+      leave: () => {
+        entry.handle?.leave();
+        entry.handle = null;
+        if (this.rooms.get(room) !== entry) return;
+        this.rooms.delete(room);
+        this.sync();
+      },
+    };
+  };
+
   subscribeSnapshot = (listener: () => void): (() => void) => {
     this.snapshotListeners.add(listener);
     return () => {
@@ -95,7 +132,7 @@ export class RealtimeHub {
   getSnapshot = (): RealtimeSnapshot => this.snapshot;
 
   private wanted(): boolean {
-    return this.ready && (this.identity !== null || this.watches.size > 0);
+    return this.ready && (this.identity !== null || this.watches.size > 0 || this.rooms.size > 0);
   }
 
   private sync(): void {
@@ -128,6 +165,7 @@ export class RealtimeHub {
     this.client = client;
     // OnAirRealtime re-sends its watches on every (re)connect.
     for (const sessionId of this.watches.keys()) client.watch(sessionId);
+    for (const [room, entry] of this.rooms) entry.handle = client.joinRoom(room, entry.handlers);
   }
 
   private closeClient(): void {
@@ -135,6 +173,7 @@ export class RealtimeHub {
     this.generation++;
     this.client.close();
     this.client = null;
+    for (const entry of this.rooms.values()) entry.handle = null;
     this.setSnapshot({ status: 'idle', opens: this.snapshot.opens });
   }
 

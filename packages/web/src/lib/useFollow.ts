@@ -4,6 +4,13 @@ import { useCallback, useEffect, useState } from 'react';
 import { api } from '../app/api.ts';
 import { useSession } from '../app/session.tsx';
 import { errorMessage } from './errors.ts';
+import { shareRefFor } from './shareRef.ts';
+
+/** Follows, crediting the share link that brought this tab to the creator's LIVE (if one did). */
+function followCrediting(handle: string): Promise<FollowState> {
+  const ref = shareRefFor(handle);
+  return ref ? api.followVia(handle, ref) : api.follow(handle);
+}
 
 /** Everything a page needs to show and change whether you follow one creator. */
 export interface FollowController {
@@ -69,7 +76,7 @@ export function useFollow(handle: string, initialFollowerCount?: number): Follow
     [reload],
   );
 
-  const follow = useCallback(() => run(() => api.follow(handle)), [run, handle]);
+  const follow = useCallback(() => run(() => followCrediting(handle)), [run, handle]);
   const unfollow = useCallback(() => run(() => api.unfollow(handle)), [run, handle]);
   const setAlerts = useCallback(
     (notify: boolean) => run(() => api.setLiveAlerts(handle, notify)),
@@ -78,7 +85,7 @@ export function useFollow(handle: string, initialFollowerCount?: number): Follow
   const turnOnAlerts = useCallback(
     () =>
       run(async () => {
-        const followed = state?.following ? state : await api.follow(handle);
+        const followed = state?.following ? state : await followCrediting(handle);
         return followed.notify ? followed : api.setLiveAlerts(handle, true);
       }),
     [run, handle, state],

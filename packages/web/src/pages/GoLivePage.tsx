@@ -12,6 +12,7 @@ import { PageLoading } from '../components/PageLoading.tsx';
 import { errorMessage } from '../lib/errors.ts';
 import { useDocumentTitle } from '../lib/useDocumentTitle.ts';
 import { useVisibleInterval } from '../lib/useVisibleInterval.ts';
+import { ChatSettingsPanel } from '../room/ChatSettings.tsx';
 
 const POLL_MS = 5000;
 
@@ -71,7 +72,7 @@ function BecomeCreator() {
           <span>Receive gifts from your audience</span>
         </li>
       </ul>
-      <p className="fine-print">Chat and gifts arrive in upcoming releases of this server.</p>
+      <p className="fine-print">Gifts arrive in an upcoming release of this server.</p>
       <FormError message={error} />
       <button type="button" className="btn btn-primary btn-lg" onClick={become} disabled={busy}>
         Become a creator
@@ -120,6 +121,15 @@ function CreatorTools() {
       </div>
       <div className="golive-area-settings">
         <RoomSettings room={room} onSaved={setRoom} />
+      </div>
+      <div className="golive-area-chat">
+        <section className="panel" aria-labelledby="chat-settings-title">
+          <h2 id="chat-settings-title" className="panel-title">
+            Chat &amp; moderation
+          </h2>
+          {/* Unmute and unban go through a LIVE of yours: the current one, or the last. */}
+          <ChatSettingsPanel sessionId={room.session?.id ?? null} />
+        </section>
       </div>
       <div className="golive-area-obs">
         <ObsPanel room={room} onChange={setRoom} />

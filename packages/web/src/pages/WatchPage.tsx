@@ -1,7 +1,7 @@
 import { HANDLE_PATTERN, type LiveSession, type Room } from '@onair/protocol';
 import { OnAirError } from '@onair/sdk';
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { Link, useParams } from 'react-router';
+import { Link, useParams, useSearchParams } from 'react-router';
 import { api } from '../app/api.ts';
 import { useOnReconnect, useRealtimeFrames, useWatchSession } from '../app/realtime.tsx';
 import { Avatar } from '../components/Avatar.tsx';
@@ -11,13 +11,19 @@ import { FormError } from '../components/FormMessage.tsx';
 import { BellIcon, BroadcastIcon, ProfileIcon } from '../components/Icons.tsx';
 import { PageLoading } from '../components/PageLoading.tsx';
 import { errorMessage } from '../lib/errors.ts';
-import { durationLabel, followersLabel } from '../lib/format.ts';
+import { durationLabel } from '../lib/format.ts';
+import { firstVisitThrough, isShareCode, rememberShareRef } from '../lib/shareRef.ts';
 import { topicLabel } from '../lib/topics.ts';
 import { useDocumentTitle } from '../lib/useDocumentTitle.ts';
 import { type FollowController, useFollow } from '../lib/useFollow.ts';
 import { useMediaQuery, WIDE_QUERY } from '../lib/useMediaQuery.ts';
 import { useVisibleInterval } from '../lib/useVisibleInterval.ts';
 import { LivePlayer } from '../player/LivePlayer.tsx';
+import { PinnedCard } from '../room/ChatLog.tsx';
+import { FloatingLayer } from '../room/Hearts.tsx';
+import { LiveRoomProvider } from '../room/RoomContext.tsx';
+import { ChatPanel, RoomActions, RoomBottom, RoomDialogs, RoomSettingsButton } from '../room/RoomStage.tsx';
+import { ViewerCount } from '../room/ViewerCount.tsx';
 import { NotFoundPage } from './NotFoundPage.tsx';
 
 /** `/:at/live` is a LIVE only when the segment starts with "@". */
@@ -52,6 +58,16 @@ function WatchPage({ handle }: { handle: string }) {
   const [watchedId, setWatchedId] = useState<string | null>(null);
   const wide = useMediaQuery(WIDE_QUERY);
   const lastCheck = useRef(0);
+  const [searchParams] = useSearchParams();
+  const ref = searchParams.get('ref');
+
+  // Opened from someone's share link: count the visit (once per tab) and remember the link, so a
+  // follow from here credits it.
+  useEffect(() => {
+    if (!isShareCode(ref) || !validHandle(handle)) return;
+    rememberShareRef(handle, ref);
+    if (firstVisitThrough(ref)) api.shareVisit(ref).catch(() => undefined);
+  }, [ref, handle]);
 
   const reload = useCallback(async () => {
     if (!validHandle(handle)) {
@@ -110,6 +126,13 @@ function WatchPage({ handle }: { handle: string }) {
     view === 'live' ? POLL_LIVE_MS : view === 'offline' || view === 'ended' ? POLL_OFFLINE_MS : null,
   );
 
+  /** The room said the LIVE ended: show it ended now, whatever a refetch says a moment later. */
+  const liveId = liveSession?.id ?? null;
+  const onRoomEnded = useCallback(() => {
+    if (liveId) setEndedId(liveId);
+    void reload();
+  }, [liveId, reload]);
+
   /** The player is struggling: ask the server whether the LIVE is still on (at most every 3 s). */
   const onTrouble = useCallback(() => {
     if (Date.now() - lastCheck.current > 3000) void reload();
@@ -160,18 +183,28 @@ function WatchPage({ handle }: { handle: string }) {
       </div>
     );
 
+  if (!liveSession)
+    return (
+      <div className="watch-page" data-testid="watch-page" data-state={view}>
+        <div className="watch-layout">
+          <div className="watch-stage watch-stage-card">
+            <NotLiveStage room={room} view={view} follow={follow} />
+          </div>
+        </div>
+      </div>
+    );
+
   return (
     <div className="watch-page" data-testid="watch-page" data-state={view}>
-      <div className="watch-layout">
-        <div className={`watch-stage${liveSession ? '' : ' watch-stage-card'}`}>
-          {liveSession ? (
+      <LiveRoomProvider key={liveSession.id} info={room} sessionId={liveSession.id} onEnded={onRoomEnded}>
+        <div className="watch-layout">
+          <div className="watch-stage">
             <LiveStage room={room} session={liveSession} wide={wide} follow={follow} onTrouble={onTrouble} />
-          ) : (
-            <NotLiveStage room={room} view={view} follow={follow} />
-          )}
+          </div>
+          {wide ? <SidePanel room={room} session={liveSession} follow={follow} /> : null}
         </div>
-        {wide && liveSession ? <SidePanel room={room} session={liveSession} follow={follow} /> : null}
-      </div>
+        <RoomDialogs />
+      </LiveRoomProvider>
     </div>
   );
 }
@@ -204,6 +237,7 @@ function LiveStage({
         onTrouble={onTrouble}
       />
       <div className="watch-scrim watch-scrim-top" aria-hidden="true" />
+      <div className="watch-scrim watch-scrim-bottom" aria-hidden="true" />
       <div className="watch-top">
         {wide ? null : (
           <div className="watch-creator-chip">
@@ -217,18 +251,30 @@ function LiveStage({
             <FollowButton controller={follow} compact />
           </div>
         )}
-        <span className="live-badge" data-testid="live-badge">
-          LIVE
-        </span>
+        <div className="watch-top-end">
+          {wide ? null : <RoomSettingsButton variant="overlay" />}
+          <ViewerCount />
+          <span className="live-badge" data-testid="live-badge">
+            LIVE
+          </span>
+        </div>
       </div>
       {wide ? null : (
-        <>
-          <div className="watch-scrim watch-scrim-bottom" aria-hidden="true" />
-          <div className="watch-bottom">
+        <div className="watch-under-top">
+          <div className="watch-headline">
             <h1 className="watch-title">{liveTitle(room, session)}</h1>
             <RoomTags room={room} />
           </div>
-        </>
+          <PinnedCard />
+        </div>
+      )}
+      <FloatingLayer />
+      {wide ? (
+        <div className="room-stage-actions">
+          <RoomActions />
+        </div>
+      ) : (
+        <RoomBottom />
       )}
     </>
   );
@@ -259,57 +305,48 @@ function SidePanel({
   const { creator } = room;
   return (
     <aside className="watch-side" aria-label="About this LIVE">
-      <div className="watch-side-creator">
-        <Link to={`/@${creator.handle}`} className="watch-side-avatar" tabIndex={-1} aria-hidden="true">
-          <span className="avatar-live-ring">
-            <Avatar user={creator} size={56} />
-          </span>
-        </Link>
-        <div className="watch-side-names">
-          <Link to={`/@${creator.handle}`} className="watch-side-name">
-            {creator.displayName}
+      <div className="watch-side-about">
+        <div className="watch-side-creator">
+          <Link to={`/@${creator.handle}`} className="watch-side-avatar" tabIndex={-1} aria-hidden="true">
+            <span className="avatar-live-ring">
+              <Avatar user={creator} size={48} />
+            </span>
           </Link>
-          <span className="watch-side-handle">@{creator.handle}</span>
-        </div>
-      </div>
-      <FollowButton controller={follow} />
-      {follow.self ? <p className="muted">{followersLabel(room.followerCount)}</p> : null}
-      <h1 className="watch-side-title">{liveTitle(room, session)}</h1>
-      <dl className="watch-side-facts">
-        <div>
-          <dt>Topic</dt>
-          <dd>
-            <span className="topic-chip">{topicLabel(room.topic)}</span>
-          </dd>
-        </div>
-        {room.hashtags.length > 0 ? (
-          <div>
-            <dt>Hashtags</dt>
-            <dd className="watch-side-tags">
-              {room.hashtags.map((tag) => (
-                <span key={tag} className="hashtag">
-                  #{tag}
-                </span>
-              ))}
-            </dd>
+          <div className="watch-side-names">
+            <Link to={`/@${creator.handle}`} className="watch-side-name">
+              {creator.displayName}
+            </Link>
+            <span className="watch-side-handle">@{creator.handle}</span>
           </div>
-        ) : null}
-        {session.liveAt ? (
-          <div>
-            <dt>LIVE since</dt>
-            <dd>
+        </div>
+        <FollowButton controller={follow} />
+        <h1 className="watch-side-title">{liveTitle(room, session)}</h1>
+        <p className="watch-side-meta">
+          <span className="topic-chip">{topicLabel(room.topic)}</span>
+          {room.hashtags.map((tag) => (
+            <span key={tag} className="hashtag">
+              #{tag}
+            </span>
+          ))}
+          {session.liveAt ? (
+            <span className="watch-side-since">
+              LIVE since{' '}
               <time dateTime={session.liveAt}>
                 {new Date(session.liveAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}
               </time>
-            </dd>
+            </span>
+          ) : null}
+        </p>
+        {follow.self ? (
+          <div className="watch-side-host">
+            <RoomSettingsButton variant="panel" />
+            <Link to="/go-live" className="btn btn-secondary btn-sm">
+              Manage your LIVE
+            </Link>
           </div>
         ) : null}
-      </dl>
-      {follow.self ? (
-        <Link to="/go-live" className="btn btn-secondary btn-sm">
-          Manage your LIVE
-        </Link>
-      ) : null}
+      </div>
+      <ChatPanel />
     </aside>
   );
 }
