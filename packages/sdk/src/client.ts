@@ -1,13 +1,26 @@
 import {
+  AdminCoinPackage,
+  AdminCoinPackageList,
+  AdminGift,
+  AdminGiftCatalog,
   API_PREFIX,
   type ApiToken,
+  type AssetName,
   AuthResult,
+  CoinPackageList,
   CommentPage,
+  type ConfirmPurchaseBody,
+  type CreateCoinPackageBody,
   CreatedToken,
+  type CreateGiftBody,
+  Earnings,
   ErrorBody,
   Feed,
   FollowingList,
   FollowState,
+  GiftCatalog,
+  GiftReceipt,
+  LedgerCheck,
   type LoginBody,
   Me,
   ModerationSettings,
@@ -15,17 +28,34 @@ import {
   NotificationList,
   Ok as OkSchema,
   PublicUser,
+  Purchase,
   type Role,
   Room,
   ShareLink,
   type SignupBody,
+  Statement,
   TokenList,
+  TopGifters,
+  type UpdateCoinPackageBody,
+  type UpdateGiftBody,
   type UpdateProfileBody,
   type UpdateRoomBody,
   UserList,
+  Wallet,
+  Withdrawal,
+  WithdrawalList,
 } from '@onair/protocol';
 import { z } from 'zod';
 import { OnAirError } from './errors.ts';
+
+/** A fresh idempotency key for a money request (keep it to retry the same request safely). */
+export const newIdempotencyKey = (): string => globalThis.crypto.randomUUID();
+
+function queryString(query: Record<string, string | number | undefined>): string {
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries(query)) if (v !== undefined) params.set(k, String(v));
+  return params.size ? `?${params}` : '';
+}
 
 export interface OnAirClientOptions {
   /** Server origin, e.g. http://localhost:8080; '' for same-origin use in the browser. */
@@ -296,6 +326,114 @@ export class OnAirClient {
       `/users/${encodeURIComponent(handle)}/follow?ref=${encodeURIComponent(ref)}`,
       FollowState,
     );
+  }
+
+  // Economy: wallet, coins, gifts, earnings. Money requests take an idempotency key (one is made up
+  // when omitted): retrying with the same key is safe and never charges twice.
+
+  wallet() {
+    return this.request('GET', '/wallet', Wallet);
+  }
+
+  statement(query: { asset?: AssetName; limit?: number; cursor?: string } = {}) {
+    return this.request('GET', `/wallet/statement${queryString(query)}`, Statement);
+  }
+
+  coinPackages() {
+    return this.request('GET', '/coin-packages', CoinPackageList);
+  }
+
+  /** Starts a purchase; with the sandbox, follow with confirmPurchase(); with Stripe, open checkoutUrl. */
+  buyCoins(packageId: string, idempotencyKey: string = newIdempotencyKey()) {
+    return this.request('POST', '/wallet/purchases', Purchase, { packageId, idempotencyKey });
+  }
+
+  purchase(id: string) {
+    return this.request('GET', `/wallet/purchases/${encodeURIComponent(id)}`, Purchase);
+  }
+
+  confirmPurchase(id: string, body: ConfirmPurchaseBody = {}) {
+    return this.request('POST', `/wallet/purchases/${encodeURIComponent(id)}/confirm`, Purchase, body);
+  }
+
+  async giftCatalog() {
+    return (await this.request('GET', '/gifts', GiftCatalog)).gifts;
+  }
+
+  sendGift(
+    creatorHandle: string,
+    body: { giftId: string; quantity?: number; comboId?: string; idempotencyKey?: string },
+  ) {
+    return this.request('POST', `/rooms/${encodeURIComponent(creatorHandle)}/gifts`, GiftReceipt, {
+      ...body,
+      idempotencyKey: body.idempotencyKey ?? newIdempotencyKey(),
+    });
+  }
+
+  topGifters(creatorHandle: string) {
+    return this.request('GET', `/rooms/${encodeURIComponent(creatorHandle)}/top-gifters`, TopGifters);
+  }
+
+  earnings() {
+    return this.request('GET', '/me/earnings', Earnings);
+  }
+
+  withdrawals(query: { status?: string; limit?: number; cursor?: string } = {}) {
+    return this.request('GET', `/me/withdrawals${queryString(query)}`, WithdrawalList);
+  }
+
+  requestWithdrawal(diamonds: number, idempotencyKey: string = newIdempotencyKey()) {
+    return this.request('POST', '/me/withdrawals', Withdrawal, { diamonds, idempotencyKey });
+  }
+
+  adminWithdrawals(query: { status?: string; limit?: number; cursor?: string } = {}) {
+    return this.request('GET', `/admin/withdrawals${queryString(query)}`, WithdrawalList);
+  }
+
+  approveWithdrawal(id: string) {
+    return this.request('POST', `/admin/withdrawals/${encodeURIComponent(id)}/approve`, Withdrawal);
+  }
+
+  rejectWithdrawal(id: string, reason?: string) {
+    return this.request('POST', `/admin/withdrawals/${encodeURIComponent(id)}/reject`, Withdrawal, {
+      ...(reason ? { reason } : {}),
+    });
+  }
+
+  payoutWithdrawal(id: string) {
+    return this.request('POST', `/admin/withdrawals/${encodeURIComponent(id)}/payout`, Withdrawal);
+  }
+
+  async adminGifts() {
+    return (await this.request('GET', '/admin/gifts', AdminGiftCatalog)).gifts;
+  }
+
+  createGift(body: CreateGiftBody) {
+    return this.request('POST', '/admin/gifts', AdminGift, body);
+  }
+
+  updateGift(id: string, body: UpdateGiftBody) {
+    return this.request('PATCH', `/admin/gifts/${encodeURIComponent(id)}`, AdminGift, body);
+  }
+
+  async adminCoinPackages() {
+    return (await this.request('GET', '/admin/coin-packages', AdminCoinPackageList)).packages;
+  }
+
+  createCoinPackage(body: CreateCoinPackageBody) {
+    return this.request('POST', '/admin/coin-packages', AdminCoinPackage, body);
+  }
+
+  updateCoinPackage(id: string, body: UpdateCoinPackageBody) {
+    return this.request('PATCH', `/admin/coin-packages/${encodeURIComponent(id)}`, AdminCoinPackage, body);
+  }
+
+  refundPurchase(id: string) {
+    return this.request('POST', `/admin/purchases/${encodeURIComponent(id)}/refund`, Purchase);
+  }
+
+  checkLedger() {
+    return this.request('GET', '/admin/ledger/check', LedgerCheck);
   }
 
   /** Absolute URL of a media path the API returned (flvUrl, hlsUrl, thumbnailUrl are server-relative). */

@@ -5,6 +5,7 @@ import { migrateToLatest } from './db/migrate.ts';
 import { MAX_DEMO_CREATORS, startDemo } from './demo.ts';
 import { createLogger } from './logger.ts';
 import { createAccountsService } from './modules/accounts/accounts.service.ts';
+import { checkLedger, formatLedgerCheck } from './modules/economy/check-ledger.ts';
 import { resolveSecretKey } from './secret.ts';
 import { closeOnSignals, openDatabase, startServer } from './server.ts';
 
@@ -90,6 +91,24 @@ export function buildCli(): Command {
         // The CLI runs with the operator's authority: --role is taken as given.
         const { user: created } = await accounts.signup(body.data, 'onair cli', role ? { role } : {});
         process.stdout.write(`created @${created.handle} (${created.role}) id=${created.id}\n`);
+      } finally {
+        await database.close();
+      }
+    });
+
+  program
+    .command('check-ledger')
+    .description(
+      "prove the ledger's invariants (balanced transfers, balances = postings, nothing negative, coins conserved); exit 1 on any problem",
+    )
+    .option('--json', 'print the full report as JSON')
+    .action(async (opts: { json?: boolean }) => {
+      const cfg = config();
+      const database = openDatabase(cfg);
+      try {
+        const report = await checkLedger(database.db);
+        process.stdout.write(opts.json ? `${JSON.stringify(report, null, 2)}\n` : formatLedgerCheck(report));
+        if (!report.ok) process.exitCode = 1;
       } finally {
         await database.close();
       }

@@ -55,7 +55,10 @@ export async function startServer(
         streamKeyFor: (userId) => live.streamKeyFor(userId),
         onThumbnail: (streamId) => live.onThumbnail(streamId),
       });
-      live.attachMedia({ kick: (id) => m.ingest.kick(id), viewerCount: (id) => Math.max(m.ingest.viewerCount(id), instance.hub.viewers(id).current) });
+      live.attachMedia({
+        kick: (id) => m.ingest.kick(id),
+        viewerCount: (id) => Math.max(m.ingest.viewerCount(id), instance.hub.viewers(id).current),
+      });
       await instance.register(m.routes.plugin, m.routes.options);
       media = m;
     },

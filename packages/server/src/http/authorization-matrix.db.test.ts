@@ -141,6 +141,120 @@ const MATRIX: Record<string, Row> = {
     request: () => ({ url: '/api/v1/me/notifications/read', payload: {} }),
     expect: signedIn(200),
   },
+  // Economy. Money is private: purchases, wallets and withdrawals answer only their owner, so an
+  // unknown (or someone else's) id is a 404 for everyone signed in.
+  'GET /api/v1/wallet': { request: () => ({ url: '/api/v1/wallet' }), expect: signedIn(200) },
+  'GET /api/v1/wallet/statement': {
+    request: () => ({ url: '/api/v1/wallet/statement?asset=DIAMOND' }),
+    expect: signedIn(200),
+  },
+  'GET /api/v1/coin-packages': { request: () => ({ url: '/api/v1/coin-packages' }), expect: all(200) },
+  'POST /api/v1/wallet/purchases': {
+    request: () => ({
+      url: '/api/v1/wallet/purchases',
+      payload: { packageId: 'coins_70', idempotencyKey: `matrix-${Math.random().toString(36).slice(2)}` },
+    }),
+    expect: signedIn(201),
+  },
+  'GET /api/v1/wallet/purchases/:id': {
+    request: () => ({ url: `/api/v1/wallet/purchases/${OTHER_ID}` }),
+    expect: signedIn(404),
+  },
+  'POST /api/v1/wallet/purchases/:id/confirm': {
+    request: () => ({ url: `/api/v1/wallet/purchases/${OTHER_ID}/confirm`, payload: {} }),
+    expect: signedIn(404),
+  },
+  'GET /api/v1/gifts': { request: () => ({ url: '/api/v1/gifts' }), expect: all(200) },
+  // The creator is not LIVE: others are told the room is offline, the creator cannot gift themself.
+  'POST /api/v1/rooms/:handle/gifts': {
+    request: (c) => ({
+      url: `/api/v1/rooms/${c.creatorHandle}/gifts`,
+      payload: { giftId: 'rose', idempotencyKey: `matrix-${Math.random().toString(36).slice(2)}` },
+    }),
+    expect: { anonymous: 401, viewer: 409, creator: 400, admin: 409 },
+  },
+  'GET /api/v1/rooms/:handle/top-gifters': {
+    request: (c) => ({ url: `/api/v1/rooms/${c.creatorHandle}/top-gifters` }),
+    expect: all(200),
+  },
+  'GET /api/v1/me/earnings': { request: () => ({ url: '/api/v1/me/earnings' }), expect: signedIn(200) },
+  'GET /api/v1/me/withdrawals': { request: () => ({ url: '/api/v1/me/withdrawals' }), expect: signedIn(200) },
+  // Nobody here has diamonds: the request is well-formed and refused for lack of them.
+  'POST /api/v1/me/withdrawals': {
+    request: () => ({
+      url: '/api/v1/me/withdrawals',
+      payload: { diamonds: 5000, idempotencyKey: `matrix-${Math.random().toString(36).slice(2)}` },
+    }),
+    expect: signedIn(402),
+  },
+  'GET /api/v1/admin/withdrawals': {
+    request: () => ({ url: '/api/v1/admin/withdrawals' }),
+    expect: adminOnly(200),
+  },
+  'POST /api/v1/admin/withdrawals/:id/approve': {
+    request: () => ({ url: `/api/v1/admin/withdrawals/${OTHER_ID}/approve` }),
+    expect: adminOnly(404),
+  },
+  'POST /api/v1/admin/withdrawals/:id/reject': {
+    request: () => ({ url: `/api/v1/admin/withdrawals/${OTHER_ID}/reject`, payload: {} }),
+    expect: adminOnly(404),
+  },
+  'POST /api/v1/admin/withdrawals/:id/payout': {
+    request: () => ({ url: `/api/v1/admin/withdrawals/${OTHER_ID}/payout` }),
+    expect: adminOnly(404),
+  },
+  'GET /api/v1/admin/gifts': { request: () => ({ url: '/api/v1/admin/gifts' }), expect: adminOnly(200) },
+  'POST /api/v1/admin/gifts': {
+    request: () => ({
+      url: '/api/v1/admin/gifts',
+      payload: {
+        id: `g${Math.random().toString(36).slice(2, 10)}`,
+        name: 'Matrix',
+        coins: 7,
+        icon: '🧪',
+        animation: 'float',
+        tier: 'small',
+      },
+    }),
+    expect: adminOnly(201),
+  },
+  'PATCH /api/v1/admin/gifts/:id': {
+    request: () => ({ url: '/api/v1/admin/gifts/rose', payload: { name: 'Rose' } }),
+    expect: adminOnly(200),
+  },
+  'GET /api/v1/admin/coin-packages': {
+    request: () => ({ url: '/api/v1/admin/coin-packages' }),
+    expect: adminOnly(200),
+  },
+  'POST /api/v1/admin/coin-packages': {
+    request: () => ({
+      url: '/api/v1/admin/coin-packages',
+      payload: {
+        id: `p${Math.random().toString(36).slice(2, 10)}`,
+        coins: 10,
+        priceCents: 15,
+        currency: 'USD',
+      },
+    }),
+    expect: adminOnly(201),
+  },
+  'PATCH /api/v1/admin/coin-packages/:id': {
+    request: () => ({ url: '/api/v1/admin/coin-packages/coins_70', payload: { priceCents: 99 } }),
+    expect: adminOnly(200),
+  },
+  'POST /api/v1/admin/purchases/:id/refund': {
+    request: () => ({ url: `/api/v1/admin/purchases/${OTHER_ID}/refund` }),
+    expect: adminOnly(404),
+  },
+  'GET /api/v1/admin/ledger/check': {
+    request: () => ({ url: '/api/v1/admin/ledger/check' }),
+    expect: adminOnly(200),
+  },
+  // Signed by Stripe, not by a user; this test server has no STRIPE_WEBHOOK_SECRET (the Stripe tests do).
+  'POST /api/v1/webhooks/stripe': {
+    request: () => ({ url: '/api/v1/webhooks/stripe', payload: {} }),
+    expect: all(503),
+  },
   // Without an Upgrade header the socket route is not reachable; the WS tests cover it as a socket.
   'GET /api/v1/ws': { request: () => ({ url: '/api/v1/ws' }), expect: all(WS_WITHOUT_UPGRADE) },
   'GET /api/v1/sessions/:id/comments': {

@@ -1,0 +1,486 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { Agent, request } from 'node:http';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import path from 'node:path';
+import { loadConfig, startServer } from '@onair/server';
+import { freePort, spawnServer } from '@onair/server/testing';
+import pg from 'pg';
+import { WebSocket } from 'ws';
+import { percentile, progress, round } from '../stats.ts';
+import type { Scenario } from '../types.ts';
+
+type RunningServer = Awaited<ReturnType<typeof startServer>>;
+
+/** What senders pick: mostly cheap gifts (as on TikTok), now and then a big one. Weights sum to 100. */
+const GIFT_MIX: [giftId: string, weight: number][] = [
+  ['rose', 45],
+  ['finger_heart', 25],
+  ['doughnut', 15],
+  ['hand_hearts', 10],
+  ['corgi', 4],
+  ['galaxy', 1],
+];
+const PICK = GIFT_MIX.flatMap(([id, w]) => Array<string>(w).fill(id));
+
+/** Small deterministic PRNG, so runs are comparable. */
+function rng(seed: number) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+interface Person {
+  id: string;
+  handle: string;
+  displayName: string;
+  role: 'viewer' | 'creator' | 'admin';
+  token?: string;
+}
+
+interface Fixture {
+  wallets: Person[];
+  creators: Person[];
+  hot: Person;
+  admin: Person;
+  sessions: Map<string, string>;
+}
+
+interface PhaseResult {
+  giftsPerSec: number;
+  p50Ms: number;
+  p99Ms: number;
+  committed: number;
+  refused: number;
+  errors: number;
+  concurrency: number;
+  durationMs: number;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Runs `concurrency` closed-loop senders for a warm-up, then measures for `durationMs`. */
+async function closedLoop(opts: {
+  label: string;
+  concurrency: number;
+  warmUpMs: number;
+  durationMs: number;
+  send: (worker: number, n: number) => Promise<'ok' | 'refused'>;
+}): Promise<PhaseResult> {
+  const latencies: number[] = [];
+  let committed = 0;
+  let refused = 0;
+  let errors = 0;
+  let firstError: unknown;
+  const start = performance.now();
+  const measureFrom = start + opts.warmUpMs;
+  const deadline = measureFrom + opts.durationMs;
+  const workers = Array.from({ length: opts.concurrency }, async (_, w) => {
+    for (let n = 0; performance.now() < deadline; n++) {
+      const t0 = performance.now();
+      try {
+        const outcome = await opts.send(w, n);
+        const t1 = performance.now();
+        // Throughput counts what completes inside the window, whenever it was sent.
+        if (t1 < measureFrom || t1 > deadline) continue;
+        if (outcome === 'ok') {
+          committed++;
+          latencies.push(t1 - t0);
+        } else refused++;
+      } catch (err) {
+        errors++;
+        firstError ??= err;
+      }
+    }
+  });
+  const ticker = setInterval(() => {
+    const now = performance.now();
+    if (now >= measureFrom) progress(opts.label, Math.round(now - measureFrom), opts.durationMs);
+  }, 250);
+  await Promise.all(workers);
+  clearInterval(ticker);
+  progress(opts.label, opts.durationMs, opts.durationMs);
+  if (errors > 0) console.warn(`  ${opts.label}: ${errors} errors, first: ${String(firstError)}`);
+  return {
+    giftsPerSec: round(committed / (opts.durationMs / 1000), 0),
+    p50Ms: round(percentile(latencies, 50)),
+    p99Ms: round(percentile(latencies, 99)),
+    committed,
+    refused,
+    errors,
+    concurrency: opts.concurrency,
+    durationMs: opts.durationMs,
+  };
+}
+
+/** Runs `fn` over `items` with at most `limit` at once. */
+async function pool<T>(items: T[], limit: number, fn: (item: T, i: number) => Promise<void>, label?: string) {
+  let next = 0;
+  let done = 0;
+  await Promise.all(
+    Array.from({ length: limit }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        await fn(items[i]!, i);
+        done++;
+        if (label && done % 50 === 0) progress(label, done, items.length);
+      }
+    }),
+  );
+  if (label) progress(label, items.length, items.length);
+}
+
+/**
+ * Accounts, coins and LIVE rooms, made through the services themselves. Only the user rows are
+ * inserted in bulk (signing 2,000 people up through scrypt would take minutes and measure nothing
+ * of the economy); their password hash is a value no password matches.
+ */
+async function seed(server: RunningServer, wallets: number, creators: number): Promise<Fixture> {
+  const { db } = server.database;
+  const { accounts, economy, live } = server.app.services;
+  const people: Omit<Person, 'id'>[] = [
+    { handle: 'bench_admin', displayName: 'Bench admin', role: 'admin' },
+    { handle: 'bench_hot', displayName: 'Hot creator', role: 'creator' },
+    ...Array.from({ length: creators }, (_, i) => ({
+      handle: `bench_c${i}`,
+      displayName: `Creator ${i}`,
+      role: 'creator' as const,
+    })),
+    ...Array.from({ length: wallets }, (_, i) => ({
+      handle: `bench_w${i}`,
+      displayName: `Gifter ${i}`,
+      role: 'viewer' as const,
+    })),
+  ];
+  for (let i = 0; i < people.length; i += 500) {
+    await db
+      .insertInto('users')
+      .values(
+        people.slice(i, i + 500).map((p) => ({ ...p, avatarUrl: null, passwordHash: '!bench-no-login' })),
+      )
+      .execute();
+  }
+  const rows = await db
+    .selectFrom('users')
+    .select(['id', 'handle'])
+    .where('handle', 'like', 'bench_%')
+    .execute();
+  const ids = new Map(rows.map((r) => [r.handle, r.id]));
+  const all: Person[] = people.map((p) => ({ ...p, id: ids.get(p.handle)! }));
+  const admin = all[0]!;
+  const hot = all[1]!;
+  const fixture: Fixture = {
+    admin,
+    hot,
+    creators: all.slice(2, 2 + creators),
+    wallets: all.slice(2 + creators),
+    sessions: new Map(),
+  };
+
+  // Coins through the real purchase path (sandbox provider): two of the biggest package each.
+  await pool(
+    fixture.wallets,
+    8,
+    async (w) => {
+      const actor = { id: w.id, role: w.role };
+      for (const n of [1, 2]) {
+        const { purchase } = await economy.coins.buy(actor, {
+          packageId: 'coins_17500',
+          idempotencyKey: `bench-seed-${n}`,
+        });
+        await economy.coins.confirm(actor, purchase.id, {});
+      }
+      w.token = (await accounts.createApiToken(actor, 'bench')).token;
+    },
+    'wallets',
+  );
+  admin.token = (await accounts.createApiToken({ id: admin.id, role: 'admin' }, 'bench')).token;
+
+  // LIVE rooms through the live domain's ingest hooks, as an RTMP publish would drive them.
+  for (const c of [hot, ...fixture.creators]) {
+    const key = await live.streamKeyFor(c.id);
+    const auth =
+      key && (await live.hooks.authorizePublish({ app: 'live', name: key, clientIp: '127.0.0.1' }));
+    if (!auth) throw new Error(`could not take @${c.handle} LIVE`);
+    await live.hooks.published(auth.streamId, {
+      videoCodec: 'h264',
+      audioCodec: 'aac',
+      width: 720,
+      height: 1280,
+      fps: 30,
+    });
+    fixture.sessions.set(c.id, auth.streamId);
+  }
+  return fixture;
+}
+
+/** One gift choice: a third of all gifts go to the hot creator, the rest spread over the others. */
+function chooser(f: Fixture, seed: number) {
+  const random = rng(seed);
+  return () => {
+    const wallet = f.wallets[Math.floor(random() * f.wallets.length)]!;
+    const creator = random() < 1 / 3 ? f.hot : f.creators[Math.floor(random() * f.creators.length)]!;
+    const giftId = PICK[Math.floor(random() * PICK.length)]!;
+    const quantity = random() < 0.9 ? 1 : 1 + Math.floor(random() * 5);
+    return { wallet, creator, giftId, quantity };
+  };
+}
+
+/** Minimal keep-alive JSON POST (lighter than fetch, so the load generator steals less CPU). */
+function poster(baseUrl: string, maxSockets: number) {
+  const url = new URL(baseUrl);
+  const agent = new Agent({ keepAlive: true, maxSockets });
+  return (pathname: string, token: string, body: object) =>
+    new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const payload = JSON.stringify(body);
+      const req = request(
+        {
+          host: url.hostname,
+          port: url.port,
+          path: pathname,
+          method: 'POST',
+          agent,
+          headers: {
+            authorization: `Bearer ${token}`,
+            'content-type': 'application/json',
+            'content-length': Buffer.byteLength(payload),
+          },
+        },
+        (res) => {
+          let text = '';
+          res.setEncoding('utf8');
+          res.on('data', (d) => {
+            text += d;
+          });
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+        },
+      );
+      req.on('error', reject);
+      req.end(payload);
+    });
+}
+
+/**
+ * Gifts: many gifters sending to a few creators, one of them hot. Three measurements in one run:
+ * the economy service called directly (group commit), the same through HTTP with the gift frames
+ * arriving over WebSocket (a real `onair serve` child), and the baseline of one transaction per gift.
+ * Then every acknowledged gift is looked up in the ledger and the invariant checker runs.
+ */
+export const gifts: Scenario = {
+  name: 'gifts',
+  description: 'gift throughput and latency: group commit vs one transaction per gift, service and HTTP/WS',
+  async run({ quick, log }) {
+    const wallets = Number(process.env.BENCH_GIFT_WALLETS ?? (quick ? 500 : 2000));
+    const creators = Number(process.env.BENCH_GIFT_CREATORS ?? 20);
+    const serviceConcurrency = Number(process.env.BENCH_GIFT_CONCURRENCY ?? 512);
+    const httpConcurrency = Number(process.env.BENCH_GIFT_HTTP_CONCURRENCY ?? 256);
+    const durationMs = quick ? 4000 : 15_000;
+    const warmUpMs = quick ? 1000 : 2000;
+    const database = process.env.DATABASE_URL ? 'postgres' : 'pglite';
+    // Other work on the machine competes for the same cores: recorded, so figures can be read fairly.
+    const loadBefore = loadavg().map((l) => round(l, 2));
+
+    const dataDir = await mkdtemp(path.join(tmpdir(), 'onair-bench-gifts-'));
+    let databaseUrl: string | undefined;
+    let dropDatabase = async () => {};
+    if (process.env.DATABASE_URL) {
+      const name = `onair_bench_${randomBytes(4).toString('hex')}`;
+      const admin = async (text: string) => {
+        const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
+        await client.connect();
+        try {
+          await client.query(text);
+        } finally {
+          await client.end();
+        }
+      };
+      await admin(`create database ${name}`);
+      const url = new URL(process.env.DATABASE_URL);
+      url.pathname = `/${name}`;
+      databaseUrl = url.toString();
+      dropDatabase = () => admin(`drop database if exists ${name} with (force)`);
+    }
+    log(
+      `database: ${database}${databaseUrl ? '' : ` in ${dataDir}`}; ${cpus().length} CPUs (shared with the database and the load generator)`,
+    );
+
+    const env = (extra: Record<string, string> = {}) => ({
+      DATA_DIR: dataDir,
+      ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+      PORT: '0',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn',
+      WEB_DIST: '/nonexistent',
+      // Sessions made by the seeding node are not ended by a media role elsewhere.
+      ROLES: 'api,gateway,worker',
+      ...extra,
+    });
+    const inProcess = async (extra: Record<string, string> = {}) =>
+      startServer(loadConfig({ ...env(extra), RTMP_PORT: String(await freePort()) }));
+
+    const acked = new Set<string>();
+    let fixture: Fixture;
+    let service: PhaseResult;
+    let baseline: PhaseResult;
+    let endToEnd: PhaseResult & { framesReceived: number };
+    try {
+      // 1. Seed, then the economy service directly, with group commit as configured by default.
+      let server = await inProcess();
+      try {
+        fixture = await seed(server, wallets, creators);
+        log(`seeded ${wallets} wallets, ${creators} creators + 1 hot, all LIVE`);
+        const { gifts: giftService } = server.app.services.economy;
+        const pick = chooser(fixture, 1);
+        service = await closedLoop({
+          label: 'service (group commit)',
+          concurrency: serviceConcurrency,
+          warmUpMs,
+          durationMs,
+          async send(w, n) {
+            const g = pick();
+            const key = `bench-svc-${w}-${n}`;
+            try {
+              await giftService.send({ ...g.wallet, role: 'viewer' }, g.creator.handle, {
+                giftId: g.giftId,
+                quantity: g.quantity,
+                idempotencyKey: key,
+              });
+            } catch (err) {
+              if ((err as { code?: string }).code === 'gift.insufficient_coins') return 'refused';
+              throw err;
+            }
+            acked.add(`gift:${g.wallet.id}:${key}`);
+            return 'ok';
+          },
+        });
+        log(`service: ${service.giftsPerSec} gifts/s, p50 ${service.p50Ms} ms, p99 ${service.p99Ms} ms`);
+      } finally {
+        await server.close();
+      }
+
+      // 2. Baseline: the same service with group commit off (one transaction per gift).
+      server = await inProcess({ GIFT_BATCH_MAX: '1' });
+      try {
+        const { gifts: giftService } = server.app.services.economy;
+        const pick = chooser(fixture, 2);
+        baseline = await closedLoop({
+          label: 'baseline (1 tx/gift)',
+          concurrency: serviceConcurrency,
+          warmUpMs,
+          durationMs: Math.round(durationMs * 0.75),
+          async send(w, n) {
+            const g = pick();
+            const key = `bench-base-${w}-${n}`;
+            try {
+              await giftService.send({ ...g.wallet, role: 'viewer' }, g.creator.handle, {
+                giftId: g.giftId,
+                quantity: g.quantity,
+                idempotencyKey: key,
+              });
+            } catch (err) {
+              if ((err as { code?: string }).code === 'gift.insufficient_coins') return 'refused';
+              throw err;
+            }
+            acked.add(`gift:${g.wallet.id}:${key}`);
+            return 'ok';
+          },
+        });
+        log(`baseline: ${baseline.giftsPerSec} gifts/s, p50 ${baseline.p50Ms} ms, p99 ${baseline.p99Ms} ms`);
+      } finally {
+        await server.close();
+      }
+
+      // 3. End to end: a real `onair serve`, HTTP in, gift frames out over WebSocket.
+      const child = await spawnServer(env(), { keepDataDir: true });
+      try {
+        const sockets: WebSocket[] = [];
+        let framesReceived = 0;
+        const watched = [fixture.hot, ...fixture.creators.slice(0, 2)];
+        for (const c of watched) {
+          const socket = new WebSocket(`${child.url.replace(/^http/, 'ws')}/api/v1/ws`);
+          socket.on('message', (data) => {
+            if (data.toString().startsWith('{"type":"gift"')) framesReceived++;
+          });
+          await new Promise((r, j) => socket.once('open', r).once('error', j));
+          socket.send(JSON.stringify({ type: 'watch', sessionId: fixture.sessions.get(c.id) }));
+          sockets.push(socket);
+        }
+        await sleep(200);
+        const post = poster(child.url, httpConcurrency);
+        const pick = chooser(fixture, 3);
+        const result = await closedLoop({
+          label: 'end to end (HTTP/WS)',
+          concurrency: httpConcurrency,
+          warmUpMs,
+          durationMs,
+          async send(w, n) {
+            const g = pick();
+            const key = `bench-e2e-${w}-${n}`;
+            const res = await post(`/api/v1/rooms/${g.creator.handle}/gifts`, g.wallet.token!, {
+              giftId: g.giftId,
+              quantity: g.quantity,
+              idempotencyKey: key,
+            });
+            if (res.status === 201) {
+              acked.add(`gift:${g.wallet.id}:${key}`);
+              return 'ok';
+            }
+            if (res.status === 402) return 'refused';
+            throw new Error(`HTTP ${res.status}: ${res.body.slice(0, 200)}`);
+          },
+        });
+        await sleep(300);
+        for (const s of sockets) s.close();
+        endToEnd = { ...result, framesReceived };
+        log(
+          `end to end: ${endToEnd.giftsPerSec} gifts/s, p50 ${endToEnd.p50Ms} ms, p99 ${endToEnd.p99Ms} ms; ${framesReceived} gift frames received by ${sockets.length} watchers`,
+        );
+      } finally {
+        await child.stop();
+      }
+
+      // 4. Every acknowledged gift must be in the ledger exactly once; then the invariant checker.
+      server = await inProcess();
+      try {
+        const rows = await server.database.db
+          .selectFrom('ledgerTransfers')
+          .select(['idempotencyKey'])
+          .where('kind', '=', 'gift')
+          .execute();
+        const inLedger = new Set(rows.map((r) => r.idempotencyKey));
+        const lost = [...acked].filter((k) => !inLedger.has(k)).length;
+        const report = await server.app.services.economy.checkLedger({ id: fixture.admin.id, role: 'admin' });
+        if (!report.ok) log(`ledger problems: ${JSON.stringify(report.problems.slice(0, 5))}`);
+        log(`${acked.size} gifts acknowledged, ${rows.length} gift transfers in the ledger, ${lost} lost`);
+        return {
+          database,
+          service: { giftsPerSec: service.giftsPerSec, p99Ms: service.p99Ms, p50Ms: service.p50Ms },
+          endToEnd: { giftsPerSec: endToEnd.giftsPerSec, p99Ms: endToEnd.p99Ms, p50Ms: endToEnd.p50Ms },
+          baseline: { giftsPerSec: baseline.giftsPerSec, p99Ms: baseline.p99Ms, p50Ms: baseline.p50Ms },
+          lost,
+          invariantOk: report.ok,
+          speedupVsBaseline: round(service.giftsPerSec / Math.max(1, baseline.giftsPerSec), 1),
+          acknowledged: acked.size,
+          giftTransfers: rows.length,
+          ledgerTransfers: report.counts.transfers,
+          details: { service, baseline, endToEnd },
+          wallets,
+          creators: creators + 1,
+          hotShare: '1/3',
+          cpus: cpus().length,
+          loadAverage: { before: loadBefore, after: loadavg().map((l) => round(l, 2)) },
+        };
+      } finally {
+        await server.close();
+      }
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+      await dropDatabase();
+    }
+  },
+};

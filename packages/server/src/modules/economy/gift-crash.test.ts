@@ -1,0 +1,187 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { sql } from 'kysely';
+import pg from 'pg';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createDatabase, type DatabaseHandle } from '../../db/database.ts';
+import { migrateToLatest } from '../../db/migrate.ts';
+import { signup, TEST_SECRET, testApp } from '../../test/app.ts';
+import { spawnServer } from '../../testing/spawn-server.ts';
+import { buyCoins, goLive } from './testing.ts';
+
+const FANS = 12;
+const WORKERS = 24;
+
+interface Target {
+  name: 'pglite' | 'postgres';
+  env: Record<string, string>;
+  open(): DatabaseHandle;
+  cleanup(): Promise<void>;
+}
+
+async function pgAdmin(text: string) {
+  const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
+  await client.connect();
+  try {
+    await client.query(text);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Where the child server keeps its data: PGlite files under DATA_DIR, or a Postgres database of its own. */
+async function targets(): Promise<Target[]> {
+  const list: Target[] = [];
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'onair-crash-'));
+  list.push({
+    name: 'pglite',
+    env: { DATA_DIR: dataDir },
+    open: () => createDatabase({ dataDir: path.join(dataDir, 'pglite') }),
+    cleanup: () => rm(dataDir, { recursive: true, force: true }),
+  });
+  const base = process.env.DATABASE_URL;
+  if (base) {
+    const name = `onair_crash_${randomBytes(5).toString('hex')}`;
+    const url = new URL(base);
+    url.pathname = `/${name}`;
+    const pgDir = await mkdtemp(path.join(tmpdir(), 'onair-crash-pg-'));
+    list.push({
+      name: 'postgres',
+      env: { DATA_DIR: pgDir, DATABASE_URL: url.toString() },
+      open: () => createDatabase({ url: url.toString(), poolSize: 4 }),
+      cleanup: async () => {
+        await pgAdmin(`drop database if exists ${name} with (force)`);
+        await rm(pgDir, { recursive: true, force: true });
+      },
+    });
+    await pgAdmin(`create database ${name}`);
+  }
+  return list;
+}
+
+const all = await targets();
+
+/**
+ * A real `onair serve` under a gift storm is killed with SIGKILL at a random moment. After a restart
+ * on the same data, the ledger checker passes and every gift the client saw acknowledged is in the
+ * ledger exactly once (with the id it was acknowledged with).
+ */
+describe.each(all)('a server killed mid gift storm on $name', (target) => {
+  afterAll(() => target.cleanup());
+
+  it('loses no acknowledged gift and breaks no invariant', { timeout: 180_000 }, async () => {
+    // Seed in process: accounts, a LIVE creator, fans with coins (what a running platform would hold).
+    const seeded = target.open();
+    await migrateToLatest(seeded.db);
+    const seedApp = await testApp({ ...seeded, drop: () => seeded.close() });
+    const admin = await signup(seedApp, 'crash_admin');
+    const creator = await signup(seedApp, 'crash_creator');
+    const fans: Awaited<ReturnType<typeof signup>>[] = [];
+    for (let i = 0; i < FANS; i++) {
+      const fan = await signup(seedApp, `crash_fan${i}`);
+      await buyCoins(seedApp, fan, 'coins_17500');
+      fans.push(fan);
+    }
+    await goLive(seedApp, creator);
+    await seedApp.close();
+    await seeded.close();
+
+    // The media role would end sessions it does not stream itself: this node only serves the API.
+    const env = { ...target.env, SECRET_KEY: TEST_SECRET, ROLES: 'api,gateway,worker', LOG_LEVEL: 'error' };
+    const server = await spawnServer(env, { keepDataDir: true });
+    const acked = new Map<string, string>();
+    let attempts = 0;
+    let stop = false;
+    const gifts = ['rose', 'finger_heart', 'doughnut', 'hand_hearts'];
+    const workers = Array.from({ length: WORKERS }, async (_, w) => {
+      for (let n = 0; !stop; n++) {
+        const fan = fans[(w + n) % FANS]!;
+        const key = `crash-${w}-${n}`;
+        attempts++;
+        try {
+          const res = await fetch(`${server.url}/api/v1/rooms/crash_creator/gifts`, {
+            method: 'POST',
+            headers: { ...fan.auth, 'content-type': 'application/json' },
+            body: JSON.stringify({
+              giftId: gifts[n % gifts.length],
+              quantity: 1 + (n % 3),
+              idempotencyKey: key,
+            }),
+          });
+          if (res.status === 201)
+            acked.set(`gift:${fan.user.id}:${key}`, ((await res.json()) as { id: string }).id);
+          else await res.text();
+        } catch {
+          // The server died under this request: not acknowledged, so it may or may not have committed.
+        }
+      }
+    });
+    // Let the storm build (some gifts acknowledged), then kill at a random moment.
+    const stormStart = performance.now();
+    while (acked.size < 50 && performance.now() - stormStart < 30_000)
+      await new Promise((r) => setTimeout(r, 20));
+    const killAfter = Math.floor(Math.random() * 2500);
+    await new Promise((r) => setTimeout(r, killAfter));
+    server.child.kill('SIGKILL');
+    const exitSignal = await new Promise((r) => server.child.once('exit', (_code, signal) => r(signal)));
+    stop = true;
+    await Promise.all(workers);
+    expect(exitSignal).toBe('SIGKILL');
+    expect(acked.size, 'the storm never got going').toBeGreaterThanOrEqual(50);
+
+    // Restart on the same data: it must come up, and the ledger must prove itself.
+    const restarted = await spawnServer(env, { keepDataDir: true });
+    try {
+      const check = await fetch(`${restarted.url}/api/v1/admin/ledger/check`, { headers: admin.auth });
+      const report = (await check.json()) as {
+        ok: boolean;
+        problems: unknown[];
+        totals: { coins: { spent: number } };
+      };
+      expect(report.problems).toEqual([]);
+      expect(report.ok).toBe(true);
+      // A retry of an acknowledged gift after the crash is answered from the ledger, not charged again.
+      const [someKey, someId] = [...acked].at(-1)!;
+      const [, fanId, clientKey] = someKey.split(':');
+      const fan = fans.find((f) => f.user.id === fanId)!;
+      const n = Number(clientKey!.split('-')[2]);
+      const retry = await fetch(`${restarted.url}/api/v1/rooms/crash_creator/gifts`, {
+        method: 'POST',
+        headers: { ...fan.auth, 'content-type': 'application/json' },
+        body: JSON.stringify({
+          giftId: gifts[n % gifts.length],
+          quantity: 1 + (n % 3),
+          idempotencyKey: clientKey,
+        }),
+      });
+      expect(retry.status).toBe(201);
+      expect(retry.headers.get('idempotent-replayed')).toBe('true');
+      expect(((await retry.json()) as { id: string }).id).toBe(someId);
+    } finally {
+      await restarted.stop();
+    }
+
+    // Every acknowledged gift is in the ledger exactly once, under the id the client was given.
+    const after = target.open();
+    try {
+      const { rows } = await sql<{ idempotencyKey: string; id: number; n: number }>`
+        select idempotency_key, min(id) as id, count(*)::int as n from ledger_transfers
+        where kind = 'gift' group by idempotency_key`.execute(after.db);
+      const inLedger = new Map(rows.map((r) => [r.idempotencyKey, r]));
+      const missing = [...acked.keys()].filter((k) => !inLedger.has(k));
+      expect(missing, `${missing.length} acknowledged gifts lost`).toEqual([]);
+      expect(rows.filter((r) => r.n !== 1)).toEqual([]);
+      for (const [k, id] of acked) expect(String(inLedger.get(k)!.id)).toBe(id);
+      // Committed but never acknowledged (killed between commit and reply) is allowed; invented is not.
+      expect(rows.length).toBeGreaterThanOrEqual(acked.size);
+      expect(rows.length).toBeLessThanOrEqual(attempts);
+      console.info(
+        `[crash ${target.name}] killed ${killAfter} ms into the storm: ${attempts} sent, ${acked.size} acknowledged, ${rows.length} in the ledger`,
+      );
+    } finally {
+      await after.close();
+    }
+  });
+});

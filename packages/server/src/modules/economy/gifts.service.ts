@@ -1,0 +1,444 @@
+import { randomBytes } from 'node:crypto';
+import {
+  type Actor,
+  advanceStreak,
+  creatorShare,
+  giftCost,
+  isStreakable,
+  STREAK_WINDOW_MS,
+  type Streak,
+} from '@onair/core';
+import type {
+  AdminGift,
+  CreateGiftBody,
+  Gift,
+  GiftEvent,
+  GiftReceipt,
+  SendGiftBody,
+  ServerFrame,
+  TopGifters,
+  UpdateGiftBody,
+} from '@onair/protocol';
+import type { Logger } from 'pino';
+import { requireAccess } from '../../access.ts';
+import type { Db } from '../../db/database.ts';
+import type { GiftCatalogRow } from '../../db/schema.ts';
+import { AppError, badRequest, conflict } from '../../errors.ts';
+import { type Bus, topics } from '../../realtime/bus.ts';
+import type { AccountsService } from '../accounts/accounts.service.ts';
+import type { LiveService } from '../live/live.service.ts';
+import { presentAdminGift, presentGift, presentGiftEvent, presentReceipt } from './gifts.presenter.ts';
+import * as repo from './gifts.repository.ts';
+import { createGroupCommitter, type Settled } from './group-commit.ts';
+import { idempotencyConflict, requestHash } from './idempotency.ts';
+import { isDuplicateKey } from './ledger.repository.ts';
+import type { Ledger } from './ledger.ts';
+
+/** The signed-in sender, with the name the room shows. */
+export interface GiftSender extends Actor {
+  handle: string;
+  displayName: string;
+}
+
+export interface SentGift {
+  receipt: GiftReceipt;
+  /** True when this answers a retry of an already committed gift. */
+  replayed: boolean;
+}
+
+export interface GiftsDeps {
+  db: Db;
+  ledger: Ledger;
+  accounts: Pick<AccountsService, 'getByHandle'>;
+  live: Pick<LiveService, 'currentSessions'>;
+  bus: Bus;
+  log: Logger;
+  platformShareBps: number;
+  batch: { windowMs: number; maxBatch: number; concurrency: number };
+  now?: () => number;
+}
+
+interface GiftRequest {
+  sender: GiftSender;
+  creator: { id: string; handle: string };
+  giftId: string;
+  quantity: number;
+  comboId: string | null;
+  key: string;
+  hash: string;
+  at: number;
+}
+
+const fail = (error: unknown): Settled<SentGift> => ({ ok: false, error });
+const unknownGift = (id: string) => new AppError('gift.unknown', 404, `There is no gift called "${id}".`);
+const roomOffline = (handle: string) =>
+  new AppError('gift.room_offline', 409, `@${handle} is not LIVE right now. Gifts go to a LIVE room.`);
+const insufficient = (balance: number, required: number) =>
+  new AppError(
+    'gift.insufficient_coins',
+    402,
+    `This gift costs ${required} coins and you have ${balance}. Buy coins to send it.`,
+    { balance, required },
+  );
+
+const CREATOR_CACHE_MAX = 50_000;
+const STREAKS_MAX = 100_000;
+
+/**
+ * Gifting: a viewer's coins become a creator's diamonds in one transaction, and only then does the
+ * room hear about it. Concurrent sends are group-committed; each keeps its own idempotency key and its
+ * own outcome.
+ */
+export function createGiftsService(deps: GiftsDeps) {
+  const { db, ledger, accounts, live, bus, log, now = Date.now } = deps;
+  // Handles never change, so a handle → id lookup can be kept for the life of the process.
+  const creators = new Map<string, { id: string; handle: string }>();
+  // Streaks are display state: per process, rebuilt by the next sends after a restart.
+  const streaks = new Map<string, Streak>();
+  const listeners: ((event: GiftEvent) => void)[] = [];
+  const newStreakId = () => randomBytes(6).toString('base64url');
+
+  async function resolveCreator(actor: Actor | null, handle: string) {
+    const cached = creators.get(handle);
+    if (cached) return cached;
+    const user = await accounts.getByHandle(actor, handle);
+    if (creators.size >= CREATOR_CACHE_MAX) creators.clear();
+    const creator = { id: user.id, handle: user.handle };
+    creators.set(handle, creator);
+    return creator;
+  }
+
+  function pruneStreaks(at: number) {
+    if (streaks.size < STREAKS_MAX) return;
+    for (const [k, s] of streaks) if (at - s.lastAt > STREAK_WINDOW_MS) streaks.delete(k);
+    if (streaks.size >= STREAKS_MAX) streaks.clear();
+  }
+
+  function broadcast(receipt: GiftReceipt, sender: GiftSender) {
+    const event = presentGiftEvent(receipt, {
+      id: sender.id,
+      handle: sender.handle,
+      displayName: sender.displayName,
+    });
+    const frame: ServerFrame = { type: 'gift', ...event };
+    bus
+      .publish(topics.stream(event.sessionId), frame)
+      .catch((err) => log.warn({ err }, 'gift publish failed'));
+    for (const l of listeners) {
+      try {
+        l(event);
+      } catch (err) {
+        log.error({ err }, 'gift listener failed');
+      }
+    }
+  }
+
+  /**
+   * Commits a batch. Retried keys are rare, so the first attempt does not look keys up: a key already
+   * in the ledger makes the insert fail on its unique index, and only then is the batch run again
+   * with the lookup (answering retries with their original result).
+   */
+  async function commit(items: GiftRequest[]): Promise<Settled<SentGift>[]> {
+    try {
+      return await commitOnce(items, false);
+    } catch (err) {
+      if (!isDuplicateKey(err)) throw err;
+      return commitOnce(items, true);
+    }
+  }
+
+  /**
+   * Answers the requests whose key is already in the ledger: the original receipt for the same
+   * request, a conflict for a different one. Returns the indices whose key is not in the ledger.
+   */
+  async function answerFromLedger(
+    items: GiftRequest[],
+    indices: number[],
+    results: (Settled<SentGift> | undefined)[],
+  ): Promise<number[]> {
+    if (indices.length === 0) return [];
+    const existing = await ledger.findTransfers(indices.map((i) => items[i]!.key));
+    const priorByKey = new Map(existing.map((t) => [t.idempotencyKey, t]));
+    const replays: { i: number; transferId: number }[] = [];
+    const fresh: number[] = [];
+    for (const i of indices) {
+      const prior = priorByKey.get(items[i]!.key);
+      if (!prior) fresh.push(i);
+      else if (prior.kind === 'gift' && prior.requestHash === items[i]!.hash)
+        replays.push({ i, transferId: prior.id });
+      else results[i] = fail(idempotencyConflict());
+    }
+    if (replays.length > 0) {
+      const rows = await repo.findReceipts(
+        db,
+        replays.map((r) => r.transferId),
+      );
+      const byId = new Map(rows.map((r) => [r.transferId, r]));
+      const gifts = new Map(
+        (await repo.findGifts(db, [...new Set(rows.map((r) => r.giftId))])).map((g) => [g.id, g]),
+      );
+      for (const { i, transferId } of replays) {
+        const row = byId.get(transferId);
+        const gift = row && gifts.get(row.giftId);
+        results[i] =
+          row && gift
+            ? {
+                ok: true,
+                value: {
+                  replayed: true,
+                  receipt: presentReceipt({ ...row, gift, createdAt: row.transferCreatedAt }),
+                },
+              }
+            : fail(new Error(`gift transfer ${transferId} has no gift row`));
+      }
+    }
+    return fresh;
+  }
+
+  async function commitOnce(items: GiftRequest[], lookup: boolean): Promise<Settled<SentGift>[]> {
+    const results: (Settled<SentGift> | undefined)[] = new Array(items.length);
+    // The same key twice in one batch: the first is committed, the others get its result.
+    const primaries: number[] = [];
+    const followers = new Map<number, number[]>();
+    const firstByKey = new Map<string, number>();
+    items.forEach((it, i) => {
+      const first = firstByKey.get(it.key);
+      if (first === undefined) {
+        firstByKey.set(it.key, i);
+        primaries.push(i);
+      } else if (items[first]!.hash === it.hash) followers.set(first, [...(followers.get(first) ?? []), i]);
+      else results[i] = fail(idempotencyConflict());
+    });
+
+    const candidates = lookup ? await answerFromLedger(items, primaries, results) : primaries;
+    const uniq = <T>(xs: T[]) => [...new Set(xs)];
+    const [catalog, sessions, creatorAccounts, senderAccounts, sink, issuance] = await Promise.all([
+      repo.findGifts(db, uniq(candidates.map((i) => items[i]!.giftId))),
+      live.currentSessions(uniq(candidates.map((i) => items[i]!.creator.id))),
+      ledger.accountIds(
+        candidates.map((i) => items[i]!.creator.id),
+        'DIAMOND',
+        true,
+      ),
+      ledger.accountIds(
+        candidates.map((i) => items[i]!.sender.id),
+        'COIN',
+        false,
+      ),
+      ledger.systemAccount('coin_sink'),
+      ledger.systemAccount('diamond_issuance'),
+    ]);
+    const giftById = new Map(catalog.map((g) => [g.id, g]));
+
+    // Requests refused by a rule; without the lookup, their key may still name an earlier gift.
+    const refused: number[] = [];
+    const refuse = (i: number, error: AppError) => {
+      results[i] = fail(error);
+      refused.push(i);
+    };
+    const todo: { i: number; gift: GiftCatalogRow; coins: number; sessionId: string }[] = [];
+    for (const i of candidates) {
+      const it = items[i]!;
+      const gift = giftById.get(it.giftId);
+      if (!gift?.active) {
+        refuse(i, unknownGift(it.giftId));
+        continue;
+      }
+      const sessionId = sessions.get(it.creator.id);
+      if (!sessionId) {
+        refuse(i, roomOffline(it.creator.handle));
+        continue;
+      }
+      const coins = giftCost(gift.coins, it.quantity);
+      if (!senderAccounts.has(it.sender.id)) {
+        refuse(i, insufficient(0, coins));
+        continue;
+      }
+      todo.push({ i, gift, coins, sessionId });
+    }
+
+    const committed: { i: number; receipt: GiftReceipt }[] = [];
+    if (todo.length > 0) {
+      const overlay = new Map<string, Streak>();
+      await db.transaction().execute(async (trx) => {
+        const book = await ledger.lock(trx, [
+          sink,
+          issuance,
+          ...todo.map((t) => senderAccounts.get(items[t.i]!.sender.id)!),
+          ...todo.map((t) => creatorAccounts.get(items[t.i]!.creator.id)!),
+        ]);
+        const pending: (repo.NewGiftEvent & {
+          i: number;
+          key: string;
+          gift: GiftCatalogRow;
+          balanceAfter: number;
+        })[] = [];
+        for (const { i, gift, coins, sessionId } of todo) {
+          const it = items[i]!;
+          const senderAccount = senderAccounts.get(it.sender.id)!;
+          const creatorAccount = creatorAccounts.get(it.creator.id)!;
+          const share = creatorShare(coins, deps.platformShareBps, book.account(creatorAccount).carry);
+          const postings = [
+            { accountId: senderAccount, amount: -coins },
+            { accountId: sink, amount: coins },
+          ];
+          if (share.diamonds > 0)
+            postings.push(
+              { accountId: issuance, amount: -share.diamonds },
+              { accountId: creatorAccount, amount: share.diamonds },
+            );
+          const transfer = book.size + 1;
+          const posted = book.post({ key: it.key, kind: 'gift', requestHash: it.hash, postings });
+          if (!posted.ok) {
+            refuse(i, insufficient(posted.balance, coins));
+            continue;
+          }
+          book.setCarry(creatorAccount, share.carry);
+          const streakKey = `${it.sender.id}:${sessionId}:${gift.id}`;
+          const streak = advanceStreak(
+            overlay.get(streakKey) ?? streaks.get(streakKey),
+            { at: it.at, quantity: it.quantity, comboId: it.comboId, streakable: isStreakable(gift.tier) },
+            newStreakId,
+          );
+          overlay.set(streakKey, streak);
+          pending.push({
+            i,
+            key: it.key,
+            gift,
+            balanceAfter: book.account(senderAccount).balance,
+            transfer,
+            senderId: it.sender.id,
+            creatorId: it.creator.id,
+            sessionId,
+            giftId: gift.id,
+            quantity: it.quantity,
+            coins,
+            diamonds: share.diamonds,
+            streakId: streak.id,
+            streakCount: streak.count,
+          });
+        }
+        // Transfers, postings, balances and the gift rows: one statement while the locks are held.
+        const flushed = await book.flush(
+          trx,
+          pending.length > 0 ? repo.giftEventsInsert(pending) : undefined,
+        );
+        for (const { i, key, gift, balanceAfter, transfer: _, ...row } of pending) {
+          const transfer = flushed.get(key)!;
+          committed.push({
+            i,
+            receipt: presentReceipt({
+              ...row,
+              gift,
+              balanceAfter,
+              transferId: transfer.id,
+              createdAt: transfer.createdAt,
+            }),
+          });
+        }
+      });
+      pruneStreaks(now());
+      for (const [k, s] of overlay) streaks.set(k, s);
+    }
+
+    if (!lookup) await answerFromLedger(items, refused, results);
+
+    // Charged first, then told: only committed gifts reach the room.
+    for (const { i, receipt } of committed) {
+      results[i] = { ok: true, value: { receipt, replayed: false } };
+      broadcast(receipt, items[i]!.sender);
+    }
+    for (const [first, rest] of followers) {
+      const r = results[first]!;
+      for (const f of rest) results[f] = r.ok ? { ok: true, value: { ...r.value, replayed: true } } : r;
+    }
+    return results.map((r) => r ?? fail(new Error('gift left unsettled')));
+  }
+
+  const committer = createGroupCommitter<GiftRequest, SentGift>({
+    ...deps.batch,
+    commit,
+    onBatch: ({ size, ms, failed }) => {
+      if (failed) log.warn({ size, ms }, 'gift batch failed; retrying its gifts one by one');
+    },
+  });
+
+  return {
+    async catalog(): Promise<Gift[]> {
+      return (await repo.listGifts(db, { activeOnly: true })).map(presentGift);
+    },
+
+    /**
+     * Sends a gift to a creator's current LIVE session. Resolves once the ledger has committed it;
+     * bad input is refused before anything is charged.
+     */
+    async send(sender: GiftSender | null, creatorHandle: string, body: SendGiftBody): Promise<SentGift> {
+      requireAccess(sender, 'gift.send', null);
+      const creator = await resolveCreator(sender, creatorHandle);
+      if (creator.id === sender.id) throw badRequest('gift.self', "You can't send a gift to yourself.");
+      const comboId = body.comboId ?? null;
+      return committer.submit({
+        sender,
+        creator,
+        giftId: body.giftId,
+        quantity: body.quantity,
+        comboId,
+        key: `gift:${sender.id}:${body.idempotencyKey}`,
+        hash: requestHash([creator.id, body.giftId, body.quantity, comboId]),
+        at: now(),
+      });
+    },
+
+    async topGifters(actor: Actor | null, creatorHandle: string, limit = 10): Promise<TopGifters> {
+      const creator = await resolveCreator(actor, creatorHandle);
+      const sessionId = (await live.currentSessions([creator.id])).get(creator.id) ?? null;
+      if (!sessionId) return { sessionId: null, gifters: [] };
+      const rows = await repo.topGifters(db, sessionId, limit);
+      return {
+        sessionId,
+        gifters: rows.map((r) => ({
+          user: { id: r.id, handle: r.handle, displayName: r.displayName, avatarUrl: r.avatarUrl },
+          coins: r.coins,
+        })),
+      };
+    },
+
+    /** Other domains (battles, metrics) hear about a gift here, after it committed. */
+    onGift(listener: (event: GiftEvent) => void): () => void {
+      listeners.push(listener);
+      return () => {
+        const i = listeners.indexOf(listener);
+        if (i >= 0) listeners.splice(i, 1);
+      };
+    },
+
+    async adminCatalog(actor: Actor | null): Promise<AdminGift[]> {
+      requireAccess(actor, 'economy.manage', null);
+      return (await repo.listGifts(db, { activeOnly: false })).map(presentAdminGift);
+    },
+
+    async createGift(actor: Actor | null, body: CreateGiftBody): Promise<AdminGift> {
+      requireAccess(actor, 'economy.manage', null);
+      const row = await repo.insertGift(db, body);
+      if (!row) throw conflict('catalog.id_taken', `A gift called "${body.id}" already exists.`);
+      log.info({ by: actor.id, gift: row.id, coins: row.coins }, 'gift added to the catalog');
+      return presentAdminGift(row);
+    },
+
+    async updateGift(actor: Actor | null, id: string, body: UpdateGiftBody): Promise<AdminGift> {
+      requireAccess(actor, 'economy.manage', null);
+      const row = await repo.updateGift(db, id, body);
+      if (!row) throw unknownGift(id);
+      log.info({ by: actor.id, gift: id, patch: body }, 'gift updated');
+      return presentAdminGift(row);
+    },
+
+    /** Waits for gifts already submitted to commit (shutdown). */
+    close: () => committer.close(),
+    get pending() {
+      return committer.pending;
+    },
+  };
+}
+
+export type GiftsService = ReturnType<typeof createGiftsService>;
