@@ -8,26 +8,7 @@ import {
 } from '@onair/server/testing';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, screenshot } from './browser.ts';
-
-/** Logs a browser context in through the API and hands it the session cookie. */
-async function signedInContext(
-  browser: Browser,
-  server: SpawnedServer,
-  handle: string,
-  viewport = { width: 390, height: 844 },
-) {
-  const res = await fetch(`${server.url}/api/v1/auth/signup`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ handle, password: 'password123' }),
-  });
-  const cookie = /onair_session=([^;]+)/.exec(res.headers.get('set-cookie') ?? '')?.[1];
-  if (!cookie) throw new Error(`signup of ${handle} failed: ${res.status}`);
-  const context = await browser.newContext({ viewport });
-  await context.addCookies([{ name: 'onair_session', value: cookie, url: server.url }]);
-  return context;
-}
+import { launchBrowser, screenshot, signedInContext } from './browser.ts';
 
 describe('going LIVE and watching in the browser', () => {
   let server: SpawnedServer;

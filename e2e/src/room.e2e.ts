@@ -8,19 +8,10 @@ import {
 } from '@onair/server/testing';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, screenshot } from './browser.ts';
+import { launchBrowser, screenshot, signedInContext } from './browser.ts';
 
 async function pageAs(browser: Browser, server: SpawnedServer, handle: string): Promise<Page> {
-  const res = await fetch(`${server.url}/api/v1/auth/signup`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ handle, password: 'password123' }),
-  });
-  const cookie = /onair_session=([^;]+)/.exec(res.headers.get('set-cookie') ?? '')?.[1];
-  if (!cookie) throw new Error(`signup of ${handle} failed: ${res.status}`);
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-  await context.addCookies([{ name: 'onair_session', value: cookie, url: server.url }]);
-  return context.newPage();
+  return (await signedInContext(browser, server, handle, { width: 1280, height: 800 })).newPage();
 }
 
 describe('a LIVE room in two browsers', () => {

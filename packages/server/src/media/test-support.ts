@@ -1,5 +1,4 @@
 import { execFile } from 'node:child_process';
-import { createServer } from 'node:net';
 import { promisify } from 'node:util';
 import pino from 'pino';
 import type { IngestHooks, PublishRequest, StreamInfo, UnpublishReason } from './ingest.ts';
@@ -8,18 +7,7 @@ import type { IngestHooks, PublishRequest, StreamInfo, UnpublishReason } from '.
 
 export const quietLog = () => pino({ level: process.env.MEDIA_TEST_LOG ?? 'silent' });
 
-/** A port nobody listens on right now: bind 0, read it, release it. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const address = srv.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
-}
+export { freePort } from '../testing/spawn-server.ts';
 
 export async function waitFor<T>(
   what: string,

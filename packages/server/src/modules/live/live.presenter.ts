@@ -1,5 +1,6 @@
-import type { LiveCard, LiveSession, PublicUser } from '@onair/protocol';
+import type { LiveCard, LiveSession } from '@onair/protocol';
 import type { LiveSessionRow } from '../../db/schema.ts';
+import { presentUser } from '../accounts/accounts.presenter.ts';
 import type { liveRooms } from './live.repository.ts';
 
 /** Media URLs are relative to the server's origin, so they work behind any PUBLIC_URL or port. */
@@ -32,15 +33,7 @@ export function presentSession(s: LiveSessionRow): LiveSession {
 type LiveRoomRow = Awaited<ReturnType<typeof liveRooms>>[number];
 
 export function presentCard(r: LiveRoomRow, viewerCount: number): LiveCard {
-  const creator: PublicUser = {
-    id: r.id,
-    handle: r.handle,
-    displayName: r.displayName,
-    bio: r.bio,
-    avatarUrl: r.avatarUrl,
-    role: r.role,
-    createdAt: r.createdAt.toISOString(),
-  };
+  const creator = presentUser(r);
   return {
     sessionId: r.sessionId,
     creator,

@@ -6,6 +6,7 @@ import type { Db } from '../../db/database.ts';
 import { AppError, badRequest } from '../../errors.ts';
 import { decodeCursor, encodeCursor } from '../../http/cursor.ts';
 import { type Bus, topics } from '../../realtime/bus.ts';
+import { presentUser } from '../accounts/accounts.presenter.ts';
 import type { AccountsService } from '../accounts/accounts.service.ts';
 import { presentNotification } from './social.presenter.ts';
 import * as repo from './social.repository.ts';
@@ -87,17 +88,7 @@ export function createSocialService({ db, accounts, bus, log, now = () => new Da
       requireAccess(actor, 'follow.manage', { ownerId: actor?.id ?? '' });
       const rows = await repo.listFollowing(db, actor.id);
       return {
-        users: rows.map((r) => ({
-          id: r.id,
-          handle: r.handle,
-          displayName: r.displayName,
-          bio: r.bio,
-          avatarUrl: r.avatarUrl,
-          role: r.role,
-          createdAt: r.createdAt.toISOString(),
-          notify: r.notify,
-          live: r.state === 'live',
-        })),
+        users: rows.map((r) => ({ ...presentUser(r), notify: r.notify, live: r.state === 'live' })),
       };
     },
 
