@@ -41,7 +41,12 @@ export async function mediaRoutes(app: FastifyInstance, options: MediaRoutesOpti
     // A viewer's response lasts as long as the stream: left open, it would hold app.close() forever.
     const viewers = new Set<ServerResponse>();
     r.addHook('preClose', async () => {
-      for (const res of viewers) res.end();
+      for (const res of viewers) {
+        res.end();
+        // A viewer that is not reading keeps the end queued behind its buffer, and the server's
+        // close would wait for it: cut such a connection after a short grace.
+        setTimeout(() => res.destroy(), 1000).unref();
+      }
     });
     // Players on other sites fetch streams with XHR/fetch (flv.js, hls.js): allow any origin to read.
     r.addHook('onSend', async (_request, reply) => {
