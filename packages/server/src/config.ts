@@ -60,6 +60,10 @@ export const ENV = {
     schema: z.coerce.number().int().min(1).max(365).default(30),
     doc: 'How long a browser session lasts without use.',
   },
+  AUTH_CACHE_MS: {
+    schema: z.coerce.number().int().min(0).max(60_000).default(5000),
+    doc: 'How long a node reuses a resolved session/API token before looking it up again (0: every request). Logout, revoke and role changes apply at once on every node.',
+  },
   LOGIN_RATE_LIMIT: {
     schema: z.coerce.number().int().min(1).max(10_000).default(10),
     doc: 'Login/sign-up attempts allowed per client address and minute.',

@@ -31,6 +31,8 @@ export function createServices({ config, db, bus, logger, secretKey, redis }: Se
     secretKey,
     sessionTtlMs: config.SESSION_TTL_DAYS * 86_400_000,
     log: logger.child({ module: 'accounts' }),
+    bus,
+    authCacheMs: config.AUTH_CACHE_MS,
   });
   const social = createSocialService({ db, accounts, bus, log: logger.child({ module: 'social' }) });
   const ingestHost = new URL(config.publicUrl).hostname;

@@ -83,4 +83,6 @@ export const topics = {
   user: (userId: string) => `onair:user:${userId}`,
   stream: (sessionId: string) => `onair:stream:${sessionId}`,
   room: (sessionId: string) => `onair:room:${sessionId}`,
+  /** Credentials that must stop working now (logout, revoke, role change) on every node. */
+  auth: 'onair:auth',
 };

@@ -16,9 +16,11 @@ import { requireAccess } from '../../access.ts';
 import type { Db } from '../../db/database.ts';
 import { badRequest, conflict, notFound, unauthorized } from '../../errors.ts';
 import { decodeCursor, encodeCursor } from '../../http/cursor.ts';
+import { type Bus, topics } from '../../realtime/bus.ts';
 import { presentToken, presentUser } from './accounts.presenter.ts';
 import * as repo from './accounts.repository.ts';
 import { decoyHash, hashPassword, verifyPassword } from './passwords.ts';
+import { type AuthInvalidation, createTokenCache } from './token-cache.ts';
 import { hashToken, looksLikeToken, newToken } from './tokens.ts';
 
 /** Handles that would read as the platform speaking. */
@@ -53,6 +55,10 @@ export interface AccountsDeps {
   sessionTtlMs: number;
   log: Logger;
   now?: () => Date;
+  /** Invalidations reach the other nodes' credential caches over it. */
+  bus?: Bus;
+  /** How long a resolved credential is reused (0: look every request up). */
+  authCacheMs?: number;
 }
 
 // Writing last_used_at on every request would turn every read into a write; once a minute is plenty.
@@ -64,7 +70,22 @@ export function createAccountsService({
   sessionTtlMs,
   log,
   now = () => new Date(),
+  bus,
+  authCacheMs = 0,
 }: AccountsDeps) {
+  const cache = createTokenCache(authCacheMs, () => now().getTime());
+  if (bus && cache.enabled)
+    bus
+      .subscribe(topics.auth, (message) => cache.invalidate(message as AuthInvalidation))
+      .catch((err) => log.error({ err }, 'auth invalidation subscribe failed: credentials stay cached'));
+
+  /** Stops a credential (or all of a user's) working everywhere now, not when caches expire. */
+  function forget(what: AuthInvalidation): void {
+    if (!cache.enabled) return;
+    cache.invalidate(what);
+    bus?.publish(topics.auth, what).catch((err) => log.warn({ err }, 'auth invalidation publish failed'));
+  }
+
   async function issueToken(executor: Db, userId: string, kind: 'session' | 'api', name: string) {
     const token = newToken(kind);
     const row = await repo.insertToken(executor, {
@@ -125,7 +146,10 @@ export function createAccountsService({
     /** Resolves a cookie or bearer token to its user; null for anything unknown, expired or malformed. */
     async authenticate(token: string): Promise<Authenticated | null> {
       if (!looksLikeToken(token)) return null;
-      const row = await repo.findTokenWithUser(db, hashToken(secretKey, token));
+      const tokenHash = hashToken(secretKey, token);
+      const cached = cache.get(tokenHash);
+      if (cached) return cached;
+      const row = await repo.findTokenWithUser(db, tokenHash);
       if (!row) return null;
       const at = now();
       if (row.expiresAt && row.expiresAt <= at) return null;
@@ -134,16 +158,19 @@ export function createAccountsService({
         const expiresAt = row.kind === 'session' ? new Date(at.getTime() + sessionTtlMs) : row.expiresAt;
         await repo.touchToken(db, row.tokenId, at, expiresAt);
       }
-      return {
+      const auth: Authenticated = {
         actor: { id: row.id, role: row.role },
         user: presentUser(row),
         tokenId: row.tokenId,
         kind: row.kind,
       };
+      cache.set(tokenHash, auth, row.expiresAt);
+      return auth;
     },
 
     async logout(auth: Authenticated): Promise<void> {
       await repo.deleteToken(db, { id: auth.tokenId, userId: auth.actor.id });
+      forget({ tokenId: auth.tokenId });
     },
 
     async getByHandle(actor: Actor | null, handle: string): Promise<PublicUser> {
@@ -157,6 +184,7 @@ export function createAccountsService({
       requireAccess(actor, 'profile.update', { ownerId: userId });
       const user = await repo.updateUser(db, userId, body);
       if (!user) throw notFound('user.not_found', 'No such user.');
+      forget({ userId });
       return presentUser(user);
     },
 
@@ -166,6 +194,7 @@ export function createAccountsService({
       if (!current) throw notFound('user.not_found', 'Your account no longer exists.');
       if (current.role !== 'viewer') return presentUser(current);
       const user = await repo.updateUser(db, actor.id, { role: 'creator' });
+      forget({ userId: actor.id });
       return presentUser(user ?? current);
     },
 
@@ -173,6 +202,7 @@ export function createAccountsService({
       requireAccess(actor, 'user.setRole', { ownerId: userId });
       const user = await repo.updateUser(db, userId, { role });
       if (!user) throw notFound('user.not_found', 'No such user.');
+      forget({ userId });
       log.info({ by: actor.id, userId, role }, 'role changed');
       return presentUser(user);
     },
@@ -206,6 +236,7 @@ export function createAccountsService({
       if (!(await repo.deleteToken(db, { id: tokenId, userId: actor.id }))) {
         throw notFound('auth.token_not_found', 'No such token.');
       }
+      forget({ tokenId });
     },
 
     /** For other modules that hold a user id (a creator going LIVE) and need the public profile. */

@@ -1,51 +1,14 @@
 import type { ChatComment, RoomEvent } from '@onair/protocol';
 import type { FastifyInstance } from 'fastify';
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Bus, createInProcessBus, createRedisBus } from '../../realtime/bus.ts';
 import { signup, testApp } from '../../test/app.ts';
 import { type TestDatabaseHandle, testDatabases } from '../../test/databases.ts';
+import { type Nodes, twoNodeBackends } from '../../test/nodes.ts';
 import { connect, type Frame } from '../../test/ws-client.ts';
 
 type Client = Awaited<ReturnType<typeof connect>>;
 
-interface Nodes {
-  buses: [Bus, Bus];
-  redis: [Redis | undefined, Redis | undefined];
-  close(): Promise<void>;
-}
-
-const backends: { name: string; make(): Nodes }[] = [
-  {
-    name: 'in-process',
-    make() {
-      const bus = createInProcessBus();
-      return { buses: [bus, bus], redis: [undefined, undefined], close: () => bus.close() };
-    },
-  },
-];
-if (process.env.REDIS_URL) {
-  const url = process.env.REDIS_URL;
-  backends.push({
-    name: 'redis',
-    make() {
-      const a = new Redis(url);
-      const b = new Redis(url);
-      const busA = createRedisBus(a);
-      const busB = createRedisBus(b);
-      return {
-        buses: [busA, busB],
-        redis: [a, b],
-        close: async () => {
-          await busA.close();
-          await busB.close();
-          await a.quit();
-          await b.quit();
-        },
-      };
-    },
-  });
-}
+const backends = twoNodeBackends();
 const [pglite] = testDatabases();
 
 /** Collects every event and signal a client receives in a room, for assertions over a whole run. */
