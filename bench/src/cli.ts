@@ -21,6 +21,24 @@ function usage(): string {
   ].join('\n');
 }
 
+const isPrimitive = (v: unknown) => v === null || typeof v !== 'object';
+
+/**
+ * The printed summary: top-level figures, and objects of figures one level down as `key.field` rows.
+ * Deeper detail (per-phase breakdowns) stays in the JSON file only.
+ */
+function tableRows(result: Record<string, unknown>): Record<string, { value: unknown }> {
+  const rows: Record<string, { value: unknown }> = {};
+  for (const [k, v] of Object.entries(result)) {
+    if (isPrimitive(v)) rows[k] = { value: v };
+    else if (Array.isArray(v)) rows[k] = { value: v.every(isPrimitive) ? v.join(', ') : `${v.length} items` };
+    else
+      for (const [sub, x] of Object.entries(v as Record<string, unknown>))
+        if (isPrimitive(x)) rows[`${k}.${sub}`] = { value: x };
+  }
+  return rows;
+}
+
 export async function main(argv: string[]): Promise<void> {
   const quick = argv.includes('--quick');
   const names = argv.filter((a) => !a.startsWith('--'));
@@ -38,7 +56,7 @@ export async function main(argv: string[]): Promise<void> {
     const started = new Date();
     const result = await scenario.run({ quick, log: (m) => console.log(`  ${m}`) });
     const record = { scenario: scenario.name, quick, startedAt: started.toISOString(), ...result };
-    console.table(Object.fromEntries(Object.entries(result).map(([k, v]) => [k, { value: v }])));
+    console.table(tableRows(result));
     mkdirSync(RESULTS, { recursive: true });
     const file = path.join(RESULTS, `${scenario.name}.json`);
     writeFileSync(file, `${JSON.stringify(record, null, 2)}\n`);
