@@ -34,6 +34,19 @@ describe.each(testDatabases())('database on $name', (kind) => {
     expect(await migrateToLatest(database.db)).toEqual([]);
   });
 
+  it('migrates a fresh schema while another in the same database is already migrated', async () => {
+    // On Postgres both are schemas of one database: the second must not take the first's
+    // bookkeeping tables for its own (test files, and leftovers of killed runs, share the database).
+    const other = await kind.create();
+    try {
+      const { rows } = await sql<{ n: number }>`select count(*) as n from kysely_migration`.execute(other.db);
+      expect(rows[0]!.n).toBeGreaterThan(0);
+      expect(await migrateToLatest(other.db)).toEqual([]);
+    } finally {
+      await other.drop();
+    }
+  });
+
   it('keeps concurrent transactions consistent (no lost update)', async () => {
     const db = database.db;
     const user = await db

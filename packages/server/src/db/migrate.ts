@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { type MigrationResultSet, Migrator } from 'kysely/migration';
 import type { Db } from './database.ts';
 import { migrations } from './migrations/index.ts';
@@ -8,9 +9,13 @@ export class MigrationError extends Error {
 
 /** Brings the schema up to date; returns the names of the migrations it applied. */
 export async function migrateToLatest(db: Db): Promise<string[]> {
+  // Without a schema, Kysely looks for its bookkeeping tables in every schema of the database, so a
+  // second schema in the same database (tests, several deployments) would be taken as migrated.
+  const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(db);
   const migrator = new Migrator({
     db,
     provider: { getMigrations: async () => migrations },
+    migrationTableSchema: rows[0]!.schema,
   });
   const result: MigrationResultSet = await migrator.migrateToLatest();
   if (result.error) {
