@@ -1,6 +1,7 @@
 import { z } from 'zod';
+import { Handle } from './accounts.ts';
 import { CommentText, Reaction, RoomBatch, RoomSnapshot } from './chat.ts';
-import { GiftEvent } from './economy.ts';
+import { GiftEvent, GiftReceipt, SendGiftBody } from './economy.ts';
 import { Notification } from './social.ts';
 
 /** Version of the WebSocket protocol at /api/v1/ws; sent in `hello`. */
@@ -23,6 +24,8 @@ export const ClientFrame = z.discriminatedUnion('type', [
   }),
   z.object({ type: z.literal('heart'), room: z.uuid(), count: z.number().int().min(1).max(50) }),
   z.object({ type: z.literal('react'), room: z.uuid(), reaction: Reaction }),
+  /** Send a gift to `to`'s LIVE room: the same rules as POST /rooms/:handle/gifts, answered by `receipt`. */
+  SendGiftBody.extend({ type: z.literal('gift'), to: Handle, nonce: z.string().max(64).optional() }),
 ]);
 export type ClientFrame = z.infer<typeof ClientFrame>;
 
@@ -45,10 +48,19 @@ export const ServerFrame = z.discriminatedUnion('type', [
   }),
   RoomBatch,
   z.object({ type: z.literal('ack'), nonce: z.string().optional(), id: z.string(), seq: z.number() }),
+  /** A gift sent over this socket was committed (or, `replayed`, had been already). */
+  z.object({
+    type: z.literal('receipt'),
+    nonce: z.string().optional(),
+    receipt: GiftReceipt,
+    replayed: z.boolean(),
+  }),
   z.object({
     type: z.literal('error'),
     code: z.string(),
     message: z.string(),
+    /** Details a client can act on (the balance and price of a gift it cannot afford, …). */
+    data: z.unknown().optional(),
     nonce: z.string().optional(),
     room: z.string().optional(),
   }),

@@ -1,4 +1,10 @@
-import { type ClientFrame, type Reaction, ServerFrame } from '@onair/protocol';
+import {
+  type ClientFrame,
+  type GiftReceipt,
+  type Reaction,
+  type SendGiftBody,
+  ServerFrame,
+} from '@onair/protocol';
 import { OnAirError } from './errors.ts';
 import { type RoomHandlers, RoomSync } from './room-sync.ts';
 
@@ -29,9 +35,10 @@ export class OnAirRealtime {
   private socket: WebSocket | undefined;
   private readonly watching = new Set<string>();
   private readonly rooms = new Map<string, RoomSync & { onError?: (err: OnAirError) => void }>();
+  /** Requests waiting for their answer (`ack` for a comment, `receipt` for a gift), by nonce. */
   private readonly pending = new Map<
     string,
-    { resolve: (v: { id: string; seq: number }) => void; reject: (e: OnAirError) => void }
+    { resolve: (v: never) => void; reject: (e: OnAirError) => void }
   >();
   private nonce = 0;
   private attempts = 0;
@@ -61,11 +68,12 @@ export class OnAirRealtime {
       const frame = parsed.data;
       if (frame.type === 'joined') this.rooms.get(frame.room)?.joined(frame.snapshot);
       else if (frame.type === 'batch') this.rooms.get(frame.room)?.batch(frame);
-      else if (frame.type === 'ack' && frame.nonce) {
-        this.pending.get(frame.nonce)?.resolve({ id: frame.id, seq: frame.seq });
-        this.pending.delete(frame.nonce);
-      } else if (frame.type === 'error') {
-        const err = new OnAirError(frame.code as never, 0, frame.message);
+      else if (frame.type === 'ack' && frame.nonce)
+        this.settle(frame.nonce, { id: frame.id, seq: frame.seq });
+      else if (frame.type === 'receipt' && frame.nonce)
+        this.settle(frame.nonce, { receipt: frame.receipt, replayed: frame.replayed });
+      else if (frame.type === 'error') {
+        const err = new OnAirError(frame.code as never, 0, frame.message, frame.data);
         if (frame.nonce && this.pending.has(frame.nonce)) {
           this.pending.get(frame.nonce)?.reject(err);
           this.pending.delete(frame.nonce);
@@ -87,6 +95,36 @@ export class OnAirRealtime {
 
   private send(frame: ClientFrame) {
     if (this.socket?.readyState === OPEN) this.socket.send(JSON.stringify(frame));
+  }
+
+  private settle(nonce: string, value: unknown) {
+    (this.pending.get(nonce)?.resolve as ((v: unknown) => void) | undefined)?.(value);
+    this.pending.delete(nonce);
+  }
+
+  /** Sends a frame that the server answers by its nonce; rejects at once when not connected. */
+  private request<T>(frame: (nonce: string) => ClientFrame): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const nonce = `c${++this.nonce}`;
+      if (this.socket?.readyState !== OPEN) {
+        reject(new OnAirError('network', 0, 'Not connected. Try again in a moment.'));
+        return;
+      }
+      this.pending.set(nonce, { resolve: resolve as (v: never) => void, reject });
+      this.send(frame(nonce));
+    });
+  }
+
+  /**
+   * Sends a gift to `creatorHandle`'s LIVE room over this socket; resolves once it is committed.
+   * The idempotency key makes a retry (after a lost connection) safe: it is answered, not charged twice.
+   */
+  sendGift(
+    creatorHandle: string,
+    body: { giftId: string; quantity?: number; idempotencyKey: string; comboId?: string },
+  ): Promise<{ receipt: GiftReceipt; replayed: boolean }> {
+    const gift: SendGiftBody = { quantity: 1, ...body };
+    return this.request((nonce) => ({ type: 'gift', to: creatorHandle, nonce, ...gift }));
   }
 
   watch(sessionId: string) {
@@ -111,15 +149,7 @@ export class OnAirRealtime {
     this.send(sync.joinFrame());
     return {
       comment: (text, replyTo) =>
-        new Promise((resolve, reject) => {
-          const nonce = `c${++this.nonce}`;
-          if (this.socket?.readyState !== OPEN) {
-            reject(new OnAirError('network', 0, 'Not connected. Try again in a moment.'));
-            return;
-          }
-          this.pending.set(nonce, { resolve, reject });
-          this.send({ type: 'comment', room, text, nonce, ...(replyTo ? { replyTo } : {}) });
-        }),
+        this.request((nonce) => ({ type: 'comment', room, text, nonce, ...(replyTo ? { replyTo } : {}) })),
       heart: (count = 1) => this.send({ type: 'heart', room, count }),
       react: (reaction) => this.send({ type: 'react', room, reaction }),
       leave: () => {

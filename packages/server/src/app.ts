@@ -134,7 +134,13 @@ export async function buildApp({
   });
   await app.register(socialRoutes, { prefix: API_PREFIX, social: services.social });
   await app.register(liveRoutes, { prefix: API_PREFIX, live: services.live });
-  await app.register(gatewayRoutes, { prefix: API_PREFIX, bus, hub, chat: services.chat });
+  await app.register(gatewayRoutes, {
+    prefix: API_PREFIX,
+    bus,
+    hub,
+    chat: services.chat,
+    gifts: services.economy.gifts,
+  });
   await app.register(chatRoutes, { prefix: API_PREFIX, chat: services.chat });
   await app.register(economyRoutes, { prefix: API_PREFIX, economy: services.economy });
   if (media) await media(app, services);

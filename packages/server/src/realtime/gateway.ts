@@ -5,6 +5,7 @@ import type { WebSocket } from 'ws';
 import { AppError } from '../errors.ts';
 import type { ChatService } from '../modules/chat/chat.service.ts';
 import { createRateLimiter } from '../modules/chat/rate-limit.ts';
+import type { GiftsService } from '../modules/economy/gifts.service.ts';
 import { type Bus, topics } from './bus.ts';
 import type { HubClient, RoomHub } from './room-hub.ts';
 
@@ -50,13 +51,20 @@ export interface GatewayOptions {
   bus: Bus;
   hub: RoomHub;
   chat: ChatService;
+  /** Gifts sent over the socket go through the same service (and group commit) as over HTTP. */
+  gifts: Pick<GiftsService, 'send'>;
+  /** Hears each accepted heart tap or reaction with who sent it (the studio counts them per viewer). */
+  onSignal?: (room: string, userId: string, kind: 'heart' | 'react', count: number) => void;
 }
 
 const send = (socket: WebSocket, frame: ServerFrame) => {
   if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(frame));
 };
 
-export async function gatewayRoutes(app: FastifyInstance, { bus, hub, chat }: GatewayOptions) {
+export async function gatewayRoutes(
+  app: FastifyInstance,
+  { bus, hub, chat, gifts, onSignal }: GatewayOptions,
+) {
   const topicHub = createTopicHub(bus);
   // Hearts are cheap to send and cheap to aggregate, but not free: 10 taps a second per socket.
   const heartLimiter = createRateLimiter(20, 10);
@@ -79,7 +87,13 @@ export async function gatewayRoutes(app: FastifyInstance, { bus, hub, chat }: Ga
       };
       const fail = (err: unknown, extra: { nonce?: string | undefined; room?: string } = {}) => {
         if (err instanceof AppError) {
-          send(socket, { type: 'error', code: err.code, message: err.message, ...pick(extra) });
+          send(socket, {
+            type: 'error',
+            code: err.code,
+            message: err.message,
+            ...(err.data === undefined ? {} : { data: err.data }),
+            ...pick(extra),
+          });
           return;
         }
         request.log.error({ err }, 'realtime handler failed');
@@ -239,6 +253,14 @@ export async function gatewayRoutes(app: FastifyInstance, { bus, hub, chat }: Ga
             if (heartLimiter.take(actor.id) > 0) return; // Over the tap rate: dropped quietly, like a double tap.
             if (frame.type === 'heart') hub.hearts(frame.room, frame.count);
             else hub.react(frame.room, frame.reaction);
+            onSignal?.(frame.room, actor.id, frame.type, frame.type === 'heart' ? frame.count : 1);
+            return;
+          }
+          case 'gift': {
+            const { type: _, to, nonce, ...body } = frame;
+            const sender = actor && user && { ...actor, handle: user.handle, displayName: user.displayName };
+            const { receipt, replayed } = await gifts.send(sender, to, body);
+            send(socket, { type: 'receipt', receipt, replayed, ...(nonce === undefined ? {} : { nonce }) });
             return;
           }
         }

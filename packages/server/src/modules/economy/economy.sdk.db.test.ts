@@ -1,12 +1,12 @@
 import type { AddressInfo } from 'node:net';
 import type { ServerFrame } from '@onair/protocol';
-import { OnAirClient, type OnAirError } from '@onair/sdk';
+import { OnAirClient, type OnAirError, OnAirRealtime } from '@onair/sdk';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { testApp } from '../../test/app.ts';
 import { type TestDatabaseHandle, testDatabases } from '../../test/databases.ts';
-import { goLive } from './testing.ts';
+import { expectLedgerOk, goLive } from './testing.ts';
 
 /**
  * The money loop as the web app drives it, over real HTTP and a real socket through the SDK: buy
@@ -113,5 +113,114 @@ describe.each(testDatabases())('the money loop through the SDK on $name', (kind)
     const audit = await boss.checkLedger();
     expect(audit.problems).toEqual([]);
     expect(audit.ok).toBe(true);
+  });
+
+  it('sends gifts over the realtime socket: receipts by nonce, retries answered, refusals coded', async () => {
+    const creator = new OnAirClient({ baseUrl });
+    const creatorUser = await creator.signup(
+      { handle: 'ws_creator', password: 'password123' },
+      { bearer: true },
+    );
+    const fan = new OnAirClient({ baseUrl });
+    await fan.signup({ handle: 'ws_fan', password: 'password123' }, { bearer: true });
+    const sessionId = await goLive(app, {
+      user: creatorUser,
+      auth: { authorization: `Bearer ${creator.token}` },
+    });
+    await fan.confirmPurchase((await fan.buyCoins('coins_70')).id);
+
+    const connect = (token?: string) => {
+      // Node's `ws` takes headers; the browser sends the session cookie instead.
+      class AuthedWebSocket extends WebSocket {
+        constructor(url: string) {
+          super(url, token ? { headers: { authorization: `Bearer ${token}` } } : {});
+        }
+      }
+      const frames: ServerFrame[] = [];
+      let open!: () => void;
+      const opened = new Promise<void>((r) => (open = r));
+      const rt = new OnAirRealtime({
+        url: fan.realtimeUrl(),
+        WebSocketImpl: AuthedWebSocket as unknown as typeof globalThis.WebSocket,
+        onFrame: (f) => frames.push(f),
+        onStatus: (s) => s === 'open' && open(),
+      });
+      return { rt, frames, opened };
+    };
+    const sender = connect(fan.token);
+    const watcher = connect();
+    const self = connect(creator.token);
+    try {
+      await Promise.all([sender.opened, watcher.opened, self.opened]);
+      watcher.rt.watch(sessionId);
+      await new Promise((r) => setTimeout(r, 100));
+
+      const first = await sender.rt.sendGift('ws_creator', {
+        giftId: 'doughnut',
+        idempotencyKey: 'ws-gift-1',
+      });
+      expect(first.replayed).toBe(false);
+      expect(first.receipt).toMatchObject({ sessionId, coins: 30, diamonds: 15, balance: { coins: 40 } });
+      // A retry with the same key is answered with the same gift, charged once.
+      const retry = await sender.rt.sendGift('ws_creator', {
+        giftId: 'doughnut',
+        idempotencyKey: 'ws-gift-1',
+      });
+      expect(retry).toMatchObject({ replayed: true, receipt: { id: first.receipt.id } });
+      const conflict = await sender.rt
+        .sendGift('ws_creator', { giftId: 'rose', idempotencyKey: 'ws-gift-1' })
+        .catch((e: OnAirError) => e);
+      expect(conflict).toMatchObject({ code: 'request.idempotency_conflict' });
+      const poor = await sender.rt
+        .sendGift('ws_creator', { giftId: 'corgi', idempotencyKey: 'ws-gift-2' })
+        .catch((e: OnAirError) => e);
+      expect(poor).toMatchObject({ code: 'gift.insufficient_coins', data: { balance: 40, required: 299 } });
+      const own = await self.rt
+        .sendGift('ws_creator', { giftId: 'rose', idempotencyKey: 'ws-gift-3' })
+        .catch((e: OnAirError) => e);
+      expect(own).toMatchObject({ code: 'gift.self' });
+      const anonymous = await watcher.rt
+        .sendGift('ws_creator', { giftId: 'rose', idempotencyKey: 'ws-gift-4' })
+        .catch((e: OnAirError) => e);
+      expect(anonymous).toMatchObject({ code: 'auth.required' });
+      // A forged amount or a negative quantity is not a gift frame at all.
+      const raw = new WebSocket(fan.realtimeUrl(), { headers: { authorization: `Bearer ${fan.token}` } });
+      const rawFrames: ServerFrame[] = [];
+      raw.on('message', (d) => rawFrames.push(JSON.parse(d.toString())));
+      await new Promise((r) => raw.once('open', r));
+      raw.send(
+        JSON.stringify({
+          type: 'gift',
+          to: 'ws_creator',
+          giftId: 'rose',
+          quantity: -1,
+          idempotencyKey: 'ws-gift-5',
+          nonce: 'n1',
+        }),
+      );
+      raw.send(
+        JSON.stringify({
+          type: 'gift',
+          to: 'ws_creator',
+          giftId: 'rose',
+          coins: 0,
+          idempotencyKey: 'ws-gift-6',
+          nonce: 'n2',
+        }),
+      );
+      await expect.poll(() => rawFrames.filter((f) => f.type === 'error').length).toBe(2);
+      expect(rawFrames.filter((f) => f.type === 'error').map((f) => [f.code, f.nonce])).toEqual([
+        ['request.invalid', 'n1'],
+        ['request.invalid', 'n2'],
+      ]);
+      raw.close();
+
+      // The room saw the one committed gift, once.
+      await expect.poll(() => watcher.frames.filter((f) => f.type === 'gift').length).toBe(1);
+      expect(await fan.wallet()).toMatchObject({ coins: 40 });
+    } finally {
+      for (const c of [sender, watcher, self]) c.rt.close();
+    }
+    await expectLedgerOk(database.db);
   });
 });
