@@ -10,6 +10,8 @@ import './styles/components.css';
 import './styles/pages.css';
 import './styles/live.css';
 import './styles/room.css';
+import './styles/wallet.css';
+import './styles/gifts.css';
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');

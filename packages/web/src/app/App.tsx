@@ -1,5 +1,6 @@
 import { Route, Routes } from 'react-router';
 import { AppShell } from '../components/AppShell.tsx';
+import { EarningsPage } from '../pages/EarningsPage.tsx';
 import { EditProfilePage } from '../pages/EditProfilePage.tsx';
 import { FeedPage } from '../pages/FeedPage.tsx';
 import { FollowingPage } from '../pages/FollowingPage.tsx';
@@ -34,6 +35,14 @@ export function App() {
           element={
             <RequireAuth>
               <WalletPage />
+            </RequireAuth>
+          }
+        />
+        <Route
+          path="wallet/earnings"
+          element={
+            <RequireAuth>
+              <EarningsPage />
             </RequireAuth>
           }
         />

@@ -1,5 +1,6 @@
 import type { MyRoom } from '@onair/protocol';
 import { useCallback, useEffect, useState } from 'react';
+import { Link } from 'react-router';
 import { api } from '../app/api.ts';
 import { useSession } from '../app/session.tsx';
 import { FormError } from '../components/FormMessage.tsx';
@@ -72,7 +73,10 @@ function BecomeCreator() {
           <span>Receive gifts from your audience</span>
         </li>
       </ul>
-      <p className="fine-print">Gifts arrive in an upcoming release of this server.</p>
+      <p className="fine-print">
+        Viewers send gifts with coins during your LIVE; they become diamonds you can cash out from{' '}
+        <Link to="/wallet/earnings">your earnings</Link>.
+      </p>
       <FormError message={error} />
       <button type="button" className="btn btn-primary btn-lg" onClick={become} disabled={busy}>
         Become a creator
@@ -111,6 +115,10 @@ function CreatorTools() {
       <div className="golive-area-status">
         <LiveStatus room={room} />
         {error ? <FormError message={error} /> : null}
+        <Link to="/wallet/earnings" className="golive-earnings-link" data-testid="golive-earnings-link">
+          <GiftIcon size={18} />
+          <span>Gifts become diamonds: see your earnings</span>
+        </Link>
       </div>
       <div className="golive-area-browser">
         <BrowserGoLive

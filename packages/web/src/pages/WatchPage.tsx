@@ -10,6 +10,7 @@ import { FollowButton } from '../components/FollowButton.tsx';
 import { FormError } from '../components/FormMessage.tsx';
 import { BellIcon, BroadcastIcon, ProfileIcon } from '../components/Icons.tsx';
 import { PageLoading } from '../components/PageLoading.tsx';
+import { RoomGifts } from '../gifts/RoomGifts.tsx';
 import { errorMessage } from '../lib/errors.ts';
 import { durationLabel } from '../lib/format.ts';
 import { firstVisitThrough, isShareCode, rememberShareRef } from '../lib/shareRef.ts';
@@ -269,6 +270,7 @@ function LiveStage({
         </div>
       )}
       <FloatingLayer />
+      <RoomGifts />
       {wide ? (
         <div className="room-stage-actions">
           <RoomActions />

@@ -1,5 +1,6 @@
 import { SettingsIcon } from '../components/Icons.tsx';
 import { Sheet } from '../components/Sheet.tsx';
+import { GiftButton } from '../gifts/GiftDrawer.tsx';
 import { ChatOverlay, ChatPanelLog, PinnedCard } from './ChatLog.tsx';
 import { ChatSettingsPanel } from './ChatSettings.tsx';
 import { CommentBox } from './CommentBox.tsx';
@@ -39,12 +40,13 @@ export function RoomSettingsButton({ variant }: { variant: 'overlay' | 'panel' }
   );
 }
 
-/** Reactions, share and the big heart, in a row; hearts and reactions float up above the heart. */
+/** Reactions, share, gifts and the big heart, in a row; hearts and reactions float up above the heart. */
 export function RoomActions() {
   return (
     <div className="room-actions">
       <ReactionTray />
       <ShareButton />
+      <GiftButton />
       <HeartButton />
     </div>
   );
