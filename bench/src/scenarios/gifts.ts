@@ -265,10 +265,43 @@ function poster(baseUrl: string, maxSockets: number) {
     });
 }
 
+/** One signed-in socket per wallet; gifts go out as `gift` frames and come back as `receipt`s by nonce. */
+async function giftSocket(baseUrl: string, token: string) {
+  const socket = new WebSocket(`${baseUrl.replace(/^http/, 'ws')}/api/v1/ws`, {
+    headers: { authorization: `Bearer ${token}` },
+  });
+  const waiting = new Map<string, (frame: { type: string; code?: string; message?: string }) => void>();
+  let nonce = 0;
+  socket.on('message', (data) => {
+    const text = data.toString();
+    if (!text.startsWith('{"type":"receipt"') && !text.startsWith('{"type":"error"')) return;
+    const frame = JSON.parse(text) as { type: string; nonce?: string; code?: string; message?: string };
+    if (!frame.nonce) return;
+    waiting.get(frame.nonce)?.(frame);
+    waiting.delete(frame.nonce);
+  });
+  await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
+  return {
+    socket,
+    send(body: object) {
+      const n = `n${++nonce}`;
+      return new Promise<{ type: string; code?: string; message?: string }>((resolve, reject) => {
+        if (socket.readyState !== socket.OPEN) {
+          reject(new Error('socket closed'));
+          return;
+        }
+        waiting.set(n, resolve);
+        socket.send(JSON.stringify({ type: 'gift', nonce: n, ...body }));
+      });
+    },
+  };
+}
+
 /**
  * Gifts: many gifters sending to a few creators, one of them hot. Three measurements in one run:
- * the economy service called directly (group commit), the same through HTTP with the gift frames
- * arriving over WebSocket (a real `onair serve` child), and the baseline of one transaction per gift.
+ * the economy service called directly (group commit), end to end on a real `onair serve` child (gifts
+ * sent over each gifter's WebSocket, then over HTTP, with the room's gift frames arriving at watchers),
+ * and the baseline of one transaction per gift.
  * Then every acknowledged gift is looked up in the ledger and the invariant checker runs.
  */
 export const gifts: Scenario = {
@@ -279,6 +312,8 @@ export const gifts: Scenario = {
     const creators = Number(process.env.BENCH_GIFT_CREATORS ?? 20);
     const serviceConcurrency = Number(process.env.BENCH_GIFT_CONCURRENCY ?? 512);
     const httpConcurrency = Number(process.env.BENCH_GIFT_HTTP_CONCURRENCY ?? 256);
+    // One socket per gifter, each with one gift in flight (the gateway closes sockets that flood).
+    const wsConcurrency = Math.min(wallets, Number(process.env.BENCH_GIFT_WS_CONCURRENCY ?? 512));
     const durationMs = quick ? 4000 : 15_000;
     const warmUpMs = quick ? 1000 : 2000;
     const database = process.env.DATABASE_URL ? 'postgres' : 'pglite';
@@ -328,6 +363,7 @@ export const gifts: Scenario = {
     let service: PhaseResult;
     let baseline: PhaseResult;
     let endToEnd: PhaseResult & { framesReceived: number };
+    let endToEndHttp: PhaseResult;
     try {
       // 1. Seed, then the economy service directly, with group commit as configured by default.
       let server = await inProcess();
@@ -411,13 +447,46 @@ export const gifts: Scenario = {
           sockets.push(socket);
         }
         await sleep(200);
-        const post = poster(child.url, httpConcurrency);
-        const pick = chooser(fixture, 3);
-        const result = await closedLoop({
-          label: 'end to end (HTTP/WS)',
-          concurrency: httpConcurrency,
+        const senders = await Promise.all(
+          fixture.wallets.slice(0, wsConcurrency).map((w) => giftSocket(child.url, w.token!)),
+        );
+        const pickWs = chooser(fixture, 3);
+        const overWs = await closedLoop({
+          label: 'end to end (WebSocket)',
+          concurrency: wsConcurrency,
           warmUpMs,
           durationMs,
+          async send(w, n) {
+            const g = pickWs();
+            const wallet = fixture.wallets[w]!;
+            const key = `bench-ws-${w}-${n}`;
+            const answer = await senders[w]!.send({
+              to: g.creator.handle,
+              giftId: g.giftId,
+              quantity: g.quantity,
+              idempotencyKey: key,
+            });
+            if (answer.type === 'receipt') {
+              acked.add(`gift:${wallet.id}:${key}`);
+              return 'ok';
+            }
+            if (answer.code === 'gift.insufficient_coins') return 'refused';
+            throw new Error(`${answer.code}: ${answer.message}`);
+          },
+        });
+        for (const s of senders) s.socket.close();
+        const framesOverWs = framesReceived;
+        log(
+          `end to end (WebSocket): ${overWs.giftsPerSec} gifts/s, p50 ${overWs.p50Ms} ms, p99 ${overWs.p99Ms} ms; ${framesOverWs} gift frames received by ${sockets.length} watchers`,
+        );
+
+        const post = poster(child.url, httpConcurrency);
+        const pick = chooser(fixture, 4);
+        endToEndHttp = await closedLoop({
+          label: 'end to end (HTTP)',
+          concurrency: httpConcurrency,
+          warmUpMs,
+          durationMs: Math.round(durationMs / 2),
           async send(w, n) {
             const g = pick();
             const key = `bench-e2e-${w}-${n}`;
@@ -436,9 +505,9 @@ export const gifts: Scenario = {
         });
         await sleep(300);
         for (const s of sockets) s.close();
-        endToEnd = { ...result, framesReceived };
+        endToEnd = { ...overWs, framesReceived: framesOverWs };
         log(
-          `end to end: ${endToEnd.giftsPerSec} gifts/s, p50 ${endToEnd.p50Ms} ms, p99 ${endToEnd.p99Ms} ms; ${framesReceived} gift frames received by ${sockets.length} watchers`,
+          `end to end (HTTP): ${endToEndHttp.giftsPerSec} gifts/s, p50 ${endToEndHttp.p50Ms} ms, p99 ${endToEndHttp.p99Ms} ms`,
         );
       } finally {
         await child.stop();
@@ -460,7 +529,17 @@ export const gifts: Scenario = {
         return {
           database,
           service: { giftsPerSec: service.giftsPerSec, p99Ms: service.p99Ms, p50Ms: service.p50Ms },
-          endToEnd: { giftsPerSec: endToEnd.giftsPerSec, p99Ms: endToEnd.p99Ms, p50Ms: endToEnd.p50Ms },
+          endToEnd: {
+            giftsPerSec: endToEnd.giftsPerSec,
+            p99Ms: endToEnd.p99Ms,
+            p50Ms: endToEnd.p50Ms,
+            via: 'websocket',
+          },
+          endToEndHttp: {
+            giftsPerSec: endToEndHttp.giftsPerSec,
+            p99Ms: endToEndHttp.p99Ms,
+            p50Ms: endToEndHttp.p50Ms,
+          },
           baseline: { giftsPerSec: baseline.giftsPerSec, p99Ms: baseline.p99Ms, p50Ms: baseline.p50Ms },
           lost,
           invariantOk: report.ok,
@@ -468,7 +547,7 @@ export const gifts: Scenario = {
           acknowledged: acked.size,
           giftTransfers: rows.length,
           ledgerTransfers: report.counts.transfers,
-          details: { service, baseline, endToEnd },
+          details: { service, baseline, endToEnd, endToEndHttp },
           wallets,
           creators: creators + 1,
           hotShare: '1/3',
