@@ -30,6 +30,8 @@ export function createGroupCommitter<I, O>(opts: GroupCommitOptions<I, O>) {
   const queue: Pending<I, O>[] = [];
   let inFlight = 0;
   let timer: ReturnType<typeof setTimeout> | ReturnType<typeof setImmediate> | undefined;
+  /** The timer is a setImmediate (next turn), not the batch window's setTimeout. */
+  let soon = false;
   let idle: (() => void)[] = [];
   let closed = false;
 
@@ -65,13 +67,16 @@ export function createGroupCommitter<I, O>(opts: GroupCommitOptions<I, O>) {
 
   function run(): void {
     timer = undefined;
+    soon = false;
     while (inFlight < opts.concurrency && queue.length > 0) {
       const batch = queue.splice(0, opts.maxBatch);
       inFlight++;
       void commitBatch(batch).finally(() => {
         inFlight--;
-        // Whatever queued up meanwhile has already waited a whole commit: go at once.
-        if (queue.length > 0) run();
+        // Whatever queued up meanwhile has already waited a whole commit: go on the next turn, not
+        // this one, so the requests this batch just answered (a client's next gift) and the network
+        // input already read can join it, instead of forming a small batch of their own.
+        if (queue.length > 0) runSoon();
         else if (inFlight === 0) {
           const waiting = idle;
           idle = [];
@@ -81,10 +86,17 @@ export function createGroupCommitter<I, O>(opts: GroupCommitOptions<I, O>) {
     }
   }
 
+  function runSoon(): void {
+    if (timer !== undefined && soon) return;
+    if (timer !== undefined) clearTimeout(timer as ReturnType<typeof setTimeout>);
+    soon = true;
+    timer = setImmediate(run);
+  }
+
   function schedule(): void {
     if (inFlight >= opts.concurrency || timer !== undefined) return;
     if (queue.length >= opts.maxBatch) run();
-    else if (opts.windowMs <= 0) timer = setImmediate(run);
+    else if (opts.windowMs <= 0) runSoon();
     else timer = setTimeout(run, opts.windowMs);
   }
 
