@@ -2,12 +2,14 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { accounts } from './scenarios/accounts.ts';
+import { battle } from './scenarios/battle.ts';
 import { fanout } from './scenarios/fanout.ts';
 import { gifts } from './scenarios/gifts.ts';
 import { latency } from './scenarios/latency.ts';
+import { metrics } from './scenarios/metrics.ts';
 import type { Scenario } from './types.ts';
 
-const SCENARIOS: Scenario[] = [accounts, latency, gifts, fanout];
+const SCENARIOS: Scenario[] = [accounts, latency, gifts, fanout, battle, metrics];
 const RESULTS = fileURLToPath(new URL('../results', import.meta.url));
 
 function usage(): string {

@@ -1,2 +1,4 @@
+export * from './battles/index.ts';
 export * from './economy/index.ts';
+export * from './metrics/index.ts';
 export * from './policy/policy.ts';

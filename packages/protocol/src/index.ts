@@ -1,4 +1,5 @@
 export * from './accounts.ts';
+export * from './battles.ts';
 export * from './chat.ts';
 export * from './economy.ts';
 export * from './errors.ts';
@@ -7,6 +8,7 @@ export * from './live.ts';
 export * from './media.ts';
 export * from './realtime.ts';
 export * from './social.ts';
+export * from './studio.ts';
 
 /** Version of the HTTP API under /api/v1; bumped only on breaking changes. */
 export const API_PREFIX = '/api/v1';

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Handle } from './accounts.ts';
+import { BattleFrame } from './battles.ts';
 import { CommentText, Reaction, RoomBatch, RoomSnapshot } from './chat.ts';
 import { GiftEvent, GiftReceipt, SendGiftBody } from './economy.ts';
 import { Notification } from './social.ts';
@@ -40,6 +41,8 @@ export const ServerFrame = z.discriminatedUnion('type', [
   }),
   /** A gift, sent only after it was charged (committed to the ledger). */
   GiftEvent.extend({ type: z.literal('gift') }),
+  /** A battle changed (invite, start, score, booster, result); sent to both rooms and both creators. */
+  BattleFrame,
   z.object({
     type: z.literal('joined'),
     room: z.string(),

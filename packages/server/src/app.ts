@@ -24,10 +24,13 @@ import { healthRoutes } from './http/health.ts';
 import { metricsPlugin } from './http/metrics.ts';
 import { webRoutes } from './http/web.ts';
 import { accountsRoutes } from './modules/accounts/accounts.routes.ts';
+import { battlesRoutes } from './modules/battles/battles.routes.ts';
 import { chatRoutes } from './modules/chat/chat.routes.ts';
 import { economyRoutes } from './modules/economy/economy.routes.ts';
 import { liveRoutes } from './modules/live/live.routes.ts';
 import { socialRoutes } from './modules/social/social.routes.ts';
+import { captureSignal, captureViews } from './modules/studio/capture.ts';
+import { studioRoutes } from './modules/studio/studio.routes.ts';
 import { type Bus, createInProcessBus } from './realtime/bus.ts';
 import { gatewayRoutes } from './realtime/gateway.ts';
 import { createRoomHub, type RoomHub } from './realtime/room-hub.ts';
@@ -80,7 +83,7 @@ export async function buildApp({
 
   const sessionTtlMs = config.SESSION_TTL_DAYS * 86_400_000;
   const services = createServices({ config, db, bus, logger, secretKey, redis });
-  const hub = createRoomHub({
+  const roomHub = createRoomHub({
     bus,
     nodeId: newNodeId(),
     batchMs: config.ROOM_BATCH_MS,
@@ -88,7 +91,14 @@ export async function buildApp({
     log: logger.child({ module: 'rooms' }),
     onEnded: (room, viewers) => services.live.recordPeakViewers(room, viewers.peak),
   });
+  // View starts and ends for the studio: recorded as sockets attach to and detach from LIVE rooms.
+  const hub = captureViews(
+    roomHub,
+    services.studio.recorder,
+    async (sessionId) => (await services.live.chatContext(sessionId))?.live ?? false,
+  );
   app.addHook('onClose', async () => hub.close());
+  app.addHook('onClose', async () => services.studio.recorder.close());
   const { accounts } = services;
 
   await app.register(fastifyCookie);
@@ -140,9 +150,15 @@ export async function buildApp({
     hub,
     chat: services.chat,
     gifts: services.economy.gifts,
+    onSignal: captureSignal(services.studio.recorder),
   });
   await app.register(chatRoutes, { prefix: API_PREFIX, chat: services.chat });
   await app.register(economyRoutes, { prefix: API_PREFIX, economy: services.economy });
+  await app.register(battlesRoutes, { prefix: API_PREFIX, battles: services.battles });
+  // Battle deadlines run once routes are up; stopped before the database closes.
+  services.battles.startWorker();
+  app.addHook('onClose', () => services.battles.close());
+  await app.register(studioRoutes, { prefix: API_PREFIX, studio: services.studio });
   if (media) await media(app, services);
   await app.register(webRoutes, { dist: path.resolve(config.WEB_DIST ?? DEFAULT_WEB_DIST) });
 

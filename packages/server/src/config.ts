@@ -162,6 +162,44 @@ export const ENV = {
     schema: z.coerce.number().int().min(1).max(5000).default(1000),
     doc: 'Most gifts committed in one transaction; 1 turns group commit off (one transaction per gift).',
   },
+  BATTLE_DURATION_S: {
+    schema: z.coerce.number().int().min(5).max(3600).default(300),
+    doc: 'Default length of a LIVE battle (creators may ask for another per battle).',
+  },
+  BATTLE_RESULT_S: {
+    schema: z.coerce.number().int().min(0).max(600).default(60),
+    doc: 'Default punishment/result phase after a battle; 0 skips it.',
+  },
+  BATTLE_INVITE_TTL_S: {
+    schema: z.coerce.number().int().min(1).max(600).default(20),
+    doc: 'How long a battle invite can be accepted.',
+  },
+  BATTLE_CONNECT_S: {
+    schema: z.coerce.number().int().min(0).max(60).default(3),
+    doc: 'Countdown between an accepted invite (or a match) and the first second that scores.',
+  },
+  BATTLE_SPEED_ROUND_S: {
+    schema: z.coerce.number().int().min(0).max(600).default(30),
+    doc: 'Final seconds of a battle in which every gift scores double; 0 turns the speed round off.',
+  },
+  BATTLE_BOOSTER_GIFTS: {
+    schema: z
+      .string()
+      .regex(
+        /^\s*((multiplier|extension|mist)\s*=\s*[\w-]+\s*(,\s*|$))*$/,
+        'use comma-separated kind=giftId pairs, kind one of multiplier, extension, mist',
+      )
+      .default('multiplier=money_gun,extension=hat_and_mustache,mist=perfume'),
+    doc: 'Gifts that act as battle boosters: kind=giftId pairs; multiplier (x2/x3/x5 for 30 s), extension (+10 s, 3 per battle), mist (hides the score from the other room for 30 s).',
+  },
+  BATTLE_SETTLE_MS: {
+    schema: z.coerce.number().int().min(0).max(10_000).default(300),
+    doc: 'How long after a battle deadline the final count waits for gift transactions already under way.',
+  },
+  BATTLE_TICK_MS: {
+    schema: z.coerce.number().int().min(10).max(10_000).default(200),
+    doc: 'How often the worker looks for battle deadlines that fell due.',
+  },
   WEB_DIST: {
     schema: z.string().optional(),
     doc: 'Built web app to serve; defaults to packages/web/dist.',

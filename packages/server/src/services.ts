@@ -5,10 +5,14 @@ import type { Logger } from 'pino';
 import type { Config } from './config.ts';
 import type { Db } from './db/database.ts';
 import { createAccountsService } from './modules/accounts/accounts.service.ts';
+import { battlesConfig, createBattlesService } from './modules/battles/battles.service.ts';
 import { createChatService } from './modules/chat/chat.service.ts';
 import { createEconomyService, economyConfig } from './modules/economy/economy.service.ts';
 import { createLiveService } from './modules/live/live.service.ts';
 import { createSocialService } from './modules/social/social.service.ts';
+import { captureGift, captureRoomLog } from './modules/studio/capture.ts';
+import { createMetricsRecorder } from './modules/studio/recorder.ts';
+import { createStudioService } from './modules/studio/studio.service.ts';
 import type { Bus } from './realtime/bus.ts';
 import { createInProcessRoomLog, createRedisRoomLog } from './realtime/room-log.ts';
 
@@ -45,7 +49,9 @@ export function createServices({ config, db, bus, logger, secretKey, redis }: Se
     ingestServerUrl: `rtmp://${ingestHost}:${config.RTMP_PORT}/live`,
     ingestNode: `${hostname()}:${config.RTMP_PORT}`,
   });
-  const roomLog = redis ? createRedisRoomLog(redis) : createInProcessRoomLog(bus);
+  // Studio events are captured where they already flow (room log, gifts, the hub in app.ts).
+  const metrics = createMetricsRecorder({ db, log: logger.child({ module: 'studio' }) });
+  const roomLog = captureRoomLog(redis ? createRedisRoomLog(redis) : createInProcessRoomLog(bus), metrics);
   const chat = createChatService({
     db,
     bus,
@@ -68,7 +74,25 @@ export function createServices({ config, db, bus, logger, secretKey, redis }: Se
     config: economyConfig(config),
     dbConnections: config.DATABASE_URL ? 10 : 1,
   });
-  return { accounts, social, live, chat, roomLog, economy };
+  economy.gifts.onGift(captureGift(metrics));
+  const studio = createStudioService({
+    db,
+    recorder: metrics,
+    currentSessionOf: (creatorId) => live.currentSessionOf(creatorId),
+    log: logger.child({ module: 'studio' }),
+  });
+  live.onSessionEnded((sessionId) => studio.sessionEnded(sessionId));
+  const battles = createBattlesService({
+    db,
+    bus,
+    log: logger.child({ module: 'battles' }),
+    accounts,
+    live,
+    gifts: economy.gifts,
+    config: battlesConfig(config),
+  });
+  live.onSessionEnded((sessionId) => battles.sessionEnded(sessionId));
+  return { accounts, social, live, chat, roomLog, economy, studio, battles };
 }
 
 export type Services = ReturnType<typeof createServices>;

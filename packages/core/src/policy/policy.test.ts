@@ -95,6 +95,17 @@ const matrix: Case[] = [
   ['ledger.audit', anon, null, false],
   ['ledger.audit', viewer, null, false],
   ['ledger.audit', admin, null, true],
+  ['battle.play', anon, other, false],
+  ['battle.play', viewer, { ownerId: 'v' }, false],
+  ['battle.play', creator, { ownerId: 'c' }, true],
+  ['battle.play', creator, other, false],
+  ['battle.play', admin, { ownerId: 'a' }, true],
+  ['studio.read', anon, other, false],
+  ['studio.read', viewer, { ownerId: 'v' }, false],
+  ['studio.read', creator, { ownerId: 'c' }, true],
+  ['studio.read', creator, other, false],
+  ['studio.read', admin, { ownerId: 'a' }, true],
+  ['studio.read', admin, other, false],
 ];
 
 describe('can(actor, action, resource)', () => {

@@ -48,6 +48,8 @@ export interface ActionResources {
   'withdrawal.manage': null;
   'economy.manage': null;
   'ledger.audit': null;
+  'battle.play': Owned;
+  'studio.read': Owned;
 }
 
 export type Action = keyof ActionResources;
@@ -74,6 +76,7 @@ export const ACTIONS = [
   'withdrawal.manage',
   'economy.manage',
   'ledger.audit',
+  'studio.read',
 ] as const satisfies readonly Action[];
 
 type Rule<A extends Action> = (actor: Actor | null, resource: ActionResources[A]) => boolean;
@@ -115,6 +118,10 @@ const rules: { [A in Action]: Rule<A> } = {
   // Gift catalog, coin packages and refunds.
   'economy.manage': (actor) => isAdmin(actor),
   'ledger.audit': (actor) => isAdmin(actor),
+  // Battles are between LIVE rooms: only creators (and admins, who may stream) take part, as themselves.
+  'battle.play': (actor, r) => isSelf(actor, r) && (actor.role === 'creator' || actor.role === 'admin'),
+  // A creator's audience and earnings figures are theirs alone, like their wallet.
+  'studio.read': (actor, r) => isSelf(actor, r) && (actor.role === 'creator' || actor.role === 'admin'),
 };
 
 export function can<A extends Action>(actor: Actor | null, action: A, resource: ActionResources[A]): boolean {

@@ -1,3 +1,4 @@
+import type { SessionMetrics } from '@onair/core';
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
 
 /** Kysely's view of the tables (camelCase here, snake_case in SQL via CamelCasePlugin). */
@@ -23,6 +24,15 @@ export interface Database {
   giftCatalog: GiftCatalogTable;
   giftEvents: GiftEventsTable;
   withdrawals: WithdrawalsTable;
+  battles: BattlesTable;
+  battleMembers: BattleMembersTable;
+  battleGifts: BattleGiftsTable;
+  battleTimers: BattleTimersTable;
+  battleQueue: BattleQueueTable;
+  battleStats: BattleStatsTable;
+  metricEvents: MetricEventsTable;
+  sessionMetrics: SessionMetricsTable;
+  sessionViewers: SessionViewersTable;
 }
 
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
@@ -296,3 +306,113 @@ export interface WithdrawalsTable {
   paidAt: Date | null;
 }
 export type WithdrawalRow = Selectable<WithdrawalsTable>;
+
+// Battles (0005): the state-machine row, members per side, counted gifts, deadlines, queue, records.
+type Json<T> = ColumnType<T, string | undefined, string>;
+export interface BattlesTable {
+  id: Generated<string>;
+  status: 'invited' | 'connecting' | 'active' | 'result' | 'ended';
+  mode: 'invite' | 'match' | 'rematch';
+  reason: 'finished' | 'forfeit' | 'declined' | 'cancelled' | 'expired' | null;
+  rematchOf: string | null;
+  inviteMs: number;
+  connectMs: number;
+  durationMs: number;
+  resultMs: number;
+  invitedAt: Date;
+  expiresAt: Date | null;
+  startsAt: Date | null;
+  startedAt: Date | null;
+  endsAt: Date | null;
+  resultEndsAt: Date | null;
+  endedAt: Date | null;
+  extensions: Generated<number>;
+  scores: Json<number[]>;
+  final: Generated<boolean>;
+  boosts: Json<{ kind: string; side: number; factor: number; from: number; until: number }[]>;
+  lastGiftMs: Generated<number>;
+  winner: number | null;
+  forfeitBy: string | null;
+  mvps: Json<{ userId: string; points: number }[][]>;
+  createdAt: CreatedAt;
+}
+export type BattleRow = Selectable<BattlesTable>;
+
+export interface BattleMembersTable {
+  battleId: string;
+  userId: string;
+  side: number;
+  slot: Generated<number>;
+  sessionId: string | null;
+  open: Generated<boolean>;
+}
+
+export interface BattleGiftsTable {
+  battleId: string;
+  transferId: number;
+  side: number;
+  senderId: string;
+  giftId: string;
+  coins: number;
+  atMs: number;
+}
+
+export interface BattleTimersTable {
+  battleId: string;
+  dueAt: Date;
+}
+
+export interface BattleQueueTable {
+  userId: string;
+  sessionId: string;
+  friendsOnly: boolean;
+  durationMs: number;
+  resultMs: number;
+  queuedAt: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface BattleStatsTable {
+  userId: string;
+  battles: Generated<number>;
+  wins: Generated<number>;
+  losses: Generated<number>;
+  draws: Generated<number>;
+  winStreak: Generated<number>;
+  bestStreak: Generated<number>;
+}
+
+// Studio (0006): captured events, per-session rollups and per-session viewers.
+export interface MetricEventsTable {
+  sessionId: string;
+  viewerId: string;
+  kind: number;
+  at: Date;
+  value: number;
+}
+
+export interface SessionMetricsTable {
+  sessionId: string;
+  creatorId: string;
+  startedAt: Date;
+  endedAt: Date | null;
+  final: Generated<boolean>;
+  diamonds: Generated<number>;
+  metrics: ColumnType<SessionMetrics, string, string>;
+  followSources: ColumnType<{ sharerId: string | null; followers: number }[], string, string>;
+  computedAt: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface SessionViewersTable {
+  sessionId: string;
+  creatorId: string;
+  viewerId: string;
+  sessionStartedAt: Date;
+  firstAt: Date;
+  watchMs: number;
+  comments: number;
+  hearts: number;
+  shares: number;
+  gifts: number;
+  coins: number;
+  followed: boolean;
+}

@@ -318,6 +318,78 @@ const MATRIX: Record<string, Row> = {
     expect: all(200),
   },
   'GET /api/v1/me/shares': { request: () => ({ url: '/api/v1/me/shares' }), expect: creatorsOnly(200) },
+  // Battles: creators only, as themselves. The matrix target is not LIVE, nor is the admin.
+  'POST /api/v1/battles/invites': {
+    request: () => ({ url: '/api/v1/battles/invites', payload: { handle: 'matrix_target' } }),
+    expect: { anonymous: 401, viewer: 403, creator: 409, admin: 409 },
+  },
+  'POST /api/v1/battles/match': {
+    request: () => ({ url: '/api/v1/battles/match', payload: {} }),
+    expect: { anonymous: 401, viewer: 403, creator: 200, admin: 409 },
+  },
+  'DELETE /api/v1/battles/match': {
+    request: () => ({ url: '/api/v1/battles/match' }),
+    expect: creatorsOnly(200),
+  },
+  'GET /api/v1/battles/current': {
+    request: () => ({ url: '/api/v1/battles/current' }),
+    expect: creatorsOnly(200),
+  },
+  'GET /api/v1/battles/:id': { request: () => ({ url: `/api/v1/battles/${OTHER_ID}` }), expect: all(404) },
+  'POST /api/v1/battles/:id/accept': {
+    request: () => ({ url: `/api/v1/battles/${OTHER_ID}/accept` }),
+    expect: creatorsOnly(404),
+  },
+  'POST /api/v1/battles/:id/decline': {
+    request: () => ({ url: `/api/v1/battles/${OTHER_ID}/decline` }),
+    expect: creatorsOnly(404),
+  },
+  'POST /api/v1/battles/:id/leave': {
+    request: () => ({ url: `/api/v1/battles/${OTHER_ID}/leave` }),
+    expect: creatorsOnly(404),
+  },
+  'POST /api/v1/battles/:id/rematch': {
+    request: () => ({ url: `/api/v1/battles/${OTHER_ID}/rematch` }),
+    expect: creatorsOnly(404),
+  },
+  'GET /api/v1/sessions/:id/battle': {
+    request: (c) => ({ url: `/api/v1/sessions/${c.sessionId}/battle` }),
+    expect: all(200),
+  },
+  'GET /api/v1/users/:handle/battles': {
+    request: (c) => ({ url: `/api/v1/users/${c.creatorHandle}/battles` }),
+    expect: all(200),
+  },
+  // Studio: a creator's own figures. A session's figures answer its creator only (admins included).
+  'GET /api/v1/studio/sessions': {
+    request: () => ({ url: '/api/v1/studio/sessions' }),
+    expect: creatorsOnly(200),
+  },
+  'GET /api/v1/studio/sessions/:id': {
+    request: (c) => ({ url: `/api/v1/studio/sessions/${c.sessionId}` }),
+    expect: { anonymous: 401, viewer: 403, creator: 200, admin: 403 },
+  },
+  'GET /api/v1/studio/trends': {
+    request: () => ({ url: '/api/v1/studio/trends?from=2026-01-01&to=2026-01-31' }),
+    expect: creatorsOnly(200),
+  },
+  'GET /api/v1/studio/audience': {
+    request: () => ({ url: '/api/v1/studio/audience' }),
+    expect: creatorsOnly(200),
+  },
+  'GET /api/v1/studio/heatmap': {
+    request: () => ({ url: '/api/v1/studio/heatmap' }),
+    expect: creatorsOnly(200),
+  },
+  'GET /api/v1/studio/insights': {
+    request: () => ({ url: '/api/v1/studio/insights' }),
+    expect: creatorsOnly(200),
+  },
+  'GET /api/v1/studio/live': { request: () => ({ url: '/api/v1/studio/live' }), expect: creatorsOnly(200) },
+  'GET /api/v1/studio/export': {
+    request: () => ({ url: '/api/v1/studio/export?dataset=sessions' }),
+    expect: creatorsOnly(200),
+  },
   'GET /': { request: () => ({ url: '/' }), expect: all(200) },
   'GET /*': { request: () => ({ url: '/@someone' }), expect: all(200) },
 };

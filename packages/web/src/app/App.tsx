@@ -47,7 +47,7 @@ export function App() {
           }
         />
         <Route
-          path="studio"
+          path="studio/*"
           element={
             <RequireAuth>
               <StudioPage />

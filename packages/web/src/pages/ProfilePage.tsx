@@ -4,6 +4,7 @@ import { useEffect, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { api } from '../app/api.ts';
 import { useSession } from '../app/session.tsx';
+import { BattleRecord } from '../battle/BattleRecord.tsx';
 import { Avatar } from '../components/Avatar.tsx';
 import { EmptyState } from '../components/EmptyState.tsx';
 import { FollowButton } from '../components/FollowButton.tsx';
@@ -108,6 +109,7 @@ function useRoom(handle: string): Room | null {
 function ProfileView({ user, own }: { user: PublicUser; own: boolean }) {
   const room = useRoom(user.handle);
   const follow = useFollow(user.handle);
+  const viewer = useSession().user?.handle;
   const isLive = room?.state === 'live';
   const last = room?.session?.status === 'ended' ? room.session : null;
   return (
@@ -187,6 +189,7 @@ function ProfileView({ user, own }: { user: PublicUser; own: boolean }) {
           </div>
         )}
       </section>
+      <BattleRecord handle={user.handle} vs={own ? null : (viewer ?? null)} />
     </div>
   );
 }

@@ -1,26 +1,45 @@
-import { Link } from 'react-router';
-import { EmptyState } from '../components/EmptyState.tsx';
-import { StudioIcon } from '../components/Icons.tsx';
+import { NavLink, Route, Routes } from 'react-router';
 import { useDocumentTitle } from '../lib/useDocumentTitle.ts';
+import { Audience, BestTimes } from '../studio/Audience.tsx';
+import { Overview } from '../studio/Overview.tsx';
+import { SessionDetailPage } from '../studio/SessionDetail.tsx';
+import { Trends } from '../studio/Trends.tsx';
+import '../studio/studio.css';
 
+const TABS = [
+  { to: '/studio', label: 'Overview', end: true },
+  { to: '/studio/trends', label: 'Trends', end: false },
+  { to: '/studio/audience', label: 'Audience', end: false },
+  { to: '/studio/best-times', label: 'Best times', end: false },
+];
+
+/** The creator studio: sessions and live dashboard, per-session detail, trends, audience, best times. */
 export function StudioPage() {
   useDocumentTitle('Studio');
   return (
-    <div className="page">
+    <div className="page page-wide studio-page">
       <header className="page-header">
         <h1 className="page-title">Studio</h1>
       </header>
-      <EmptyState
-        icon={<StudioIcon size={44} />}
-        title="No LIVE sessions yet"
-        actions={
-          <Link to="/go-live" className="btn btn-secondary btn-lg">
-            Get ready to go LIVE
-          </Link>
-        }
-      >
-        <p>Your LIVE sessions and metrics will appear here after your first LIVE.</p>
-      </EmptyState>
+      <nav className="feed-tabs studio-tabs" aria-label="Studio">
+        {TABS.map((t) => (
+          <NavLink
+            key={t.to}
+            to={t.to}
+            end={t.end}
+            className={({ isActive }) => `feed-tab${isActive ? ' active' : ''}`}
+          >
+            {t.label}
+          </NavLink>
+        ))}
+      </nav>
+      <Routes>
+        <Route index element={<Overview />} />
+        <Route path="sessions/:id" element={<SessionDetailPage />} />
+        <Route path="trends" element={<Trends />} />
+        <Route path="audience" element={<Audience />} />
+        <Route path="best-times" element={<BestTimes />} />
+      </Routes>
     </div>
   );
 }

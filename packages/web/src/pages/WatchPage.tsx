@@ -4,6 +4,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router';
 import { api } from '../app/api.ts';
 import { useOnReconnect, useRealtimeFrames, useWatchSession } from '../app/realtime.tsx';
+import { BattleLayer } from '../battle/BattleLayer.tsx';
 import { Avatar } from '../components/Avatar.tsx';
 import { EmptyState } from '../components/EmptyState.tsx';
 import { FollowButton } from '../components/FollowButton.tsx';
@@ -271,6 +272,7 @@ function LiveStage({
       )}
       <FloatingLayer />
       <RoomGifts />
+      <BattleLayer sessionId={session.id} self={follow.self} />
       {wide ? (
         <div className="room-stage-actions">
           <RoomActions />

@@ -3,6 +3,8 @@ import * as m0001 from './0001_accounts.ts';
 import * as m0002 from './0002_live_social.ts';
 import * as m0003 from './0003_chat.ts';
 import * as m0004 from './0004_economy.ts';
+import * as m0005 from './0005_battles.ts';
+import * as m0006 from './0006_metrics.ts';
 
 /** Every migration, in order. Names are permanent once released: they are the keys in kysely_migration. */
 export const migrations: Record<string, Migration> = {
@@ -10,4 +12,6 @@ export const migrations: Record<string, Migration> = {
   '0002_live_social': m0002,
   '0003_chat': m0003,
   '0004_economy': m0004,
+  '0005_battles': m0005,
+  '0006_metrics': m0006,
 };

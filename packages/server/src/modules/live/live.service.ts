@@ -79,6 +79,12 @@ export function createLiveService(deps: LiveDeps) {
       'LIVE session ended',
     );
     emitStream(streamId, 'ended');
+    // The room's `ended` event and the studio's rollup; a failing listener must not undo the end.
+    const results = await Promise.allSettled(endedListeners.map((l) => l(streamId)));
+    for (const r of results) {
+      if (r.status === 'rejected')
+        log.warn({ err: r.reason, sessionId: streamId }, 'session-ended listener failed');
+    }
   }
 
   const hooks: IngestHooks = {

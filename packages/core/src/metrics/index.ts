@@ -1,0 +1,4 @@
+export * from './audience.ts';
+export * from './events.ts';
+export * from './insights.ts';
+export * from './session.ts';

@@ -1,0 +1,588 @@
+import {
+  type Actor,
+  bucketStart,
+  classifyViewer,
+  coachingInsights,
+  computeSessionMetrics,
+  EventKind,
+  type MetricEvent,
+  rotateHourOfWeek,
+  type SessionMetrics,
+  slotLabel,
+  type TrendBucket,
+  viewIntervals,
+} from '@onair/core';
+import {
+  MAX_RANGE_DAYS,
+  type StudioAudience,
+  type StudioExportQuery,
+  type StudioHeatmap,
+  type StudioInsights,
+  type StudioLive,
+  type StudioSessionDetail,
+  type StudioSessionList,
+  type StudioTrends,
+  type TrendPoint,
+} from '@onair/protocol';
+import type { Logger } from 'pino';
+import { requireAccess } from '../../access.ts';
+import type { Db } from '../../db/database.ts';
+import { AppError, notFound } from '../../errors.ts';
+import { type CsvCell, pickColumns, toCsv } from './csv.ts';
+import type { MetricsRecorder } from './recorder.ts';
+import { peopleIn, presentDetail, presentSummary, presentUser } from './studio.presenter.ts';
+import * as repo from './studio.repository.ts';
+
+export interface StudioDeps {
+  db: Db;
+  recorder: MetricsRecorder;
+  /** The creator's LIVE session, if any (the live domain answers). */
+  currentSessionOf: (creatorId: string) => Promise<string | null>;
+  log: Logger;
+  now?: () => number;
+}
+
+/** A LIVE session's figures are recomputed from its events at most this often, however many tabs poll. */
+const LIVE_TTL_MS = 2_000;
+/** The sessions the audience pages look back over (regulars are decided by the last 5 of them). */
+const AUDIENCE_WINDOW = 50;
+const INSIGHT_SESSIONS = 20;
+const DAY_MS = 86_400_000;
+
+interface Computed {
+  info: repo.SessionInfo;
+  metrics: SessionMetrics;
+  diamonds: number;
+  followSources: repo.FollowSource[];
+  computedAt: Date;
+  events: MetricEvent[];
+}
+
+export function createStudioService({ db, recorder, currentSessionOf, log, now = Date.now }: StudioDeps) {
+  const liveCache = new Map<string, { at: number; result: Promise<Computed> }>();
+
+  const own = (actor: Actor | null) => {
+    requireAccess(actor, 'studio.read', { ownerId: actor?.id ?? '' });
+    return actor;
+  };
+
+  /** Every figure of one session from its raw events; stored when `save` (ended sessions). */
+  async function compute(info: repo.SessionInfo, save: boolean): Promise<Computed> {
+    await recorder.drain();
+    const startedAt = (info.liveAt ?? info.startedAt).getTime();
+    const endedAt = info.endedAt?.getTime() ?? now();
+    const [recorded, battles] = await Promise.all([
+      repo.loadEvents(db, info.id),
+      repo.battleEvents(db, info.id),
+    ]);
+    const events = battles.length > 0 ? [...recorded, ...battles] : recorded;
+    const watchers = new Set<string>();
+    for (const e of events) if (e.kind === EventKind.viewStart) watchers.add(e.viewerId);
+    const prior = await repo.priorViewers(db, info.creatorId, info.liveAt ?? info.startedAt, [...watchers]);
+    const { metrics, viewers } = computeSessionMetrics({
+      creatorId: info.creatorId,
+      startedAt,
+      endedAt,
+      events,
+      priorViewers: prior,
+    });
+    const followers = viewers.filter((v) => v.followed).map((v) => v.viewerId);
+    const [diamonds, followSources] = await Promise.all([
+      repo.diamondsOf(db, info.id),
+      repo.followSources(db, info.creatorId, followers),
+    ]);
+    if (save) {
+      await repo.saveRollup(
+        db,
+        {
+          sessionId: info.id,
+          creatorId: info.creatorId,
+          startedAt: info.liveAt ?? info.startedAt,
+          endedAt: info.endedAt,
+          final: info.status === 'ended',
+          diamonds,
+          metrics,
+          followSources,
+        },
+        viewers,
+      );
+    }
+    return { info, metrics, diamonds, followSources, computedAt: new Date(now()), events };
+  }
+
+  /** A LIVE session's figures, shared by every request within LIVE_TTL_MS. */
+  function computeLive(info: repo.SessionInfo): Promise<Computed> {
+    const hit = liveCache.get(info.id);
+    if (hit && now() - hit.at < LIVE_TTL_MS) return hit.result;
+    const result = compute(info, false);
+    liveCache.set(info.id, { at: now(), result });
+    result.catch(() => liveCache.delete(info.id));
+    if (liveCache.size > 1000) liveCache.clear();
+    return result;
+  }
+
+  /** The stored figures of an ended session, computed (and stored) first if they never were. */
+  async function figures(info: repo.SessionInfo): Promise<Omit<Computed, 'events'>> {
+    if (info.status !== 'ended') return computeLive(info);
+    const stored = await repo.findRollup(db, info.id);
+    if (stored?.final) {
+      return {
+        info,
+        metrics: stored.metrics,
+        diamonds: stored.diamonds,
+        followSources: stored.followSources,
+        computedAt: stored.computedAt,
+      };
+    }
+    return compute(info, true);
+  }
+
+  async function ownSession(actor: Actor | null, sessionId: string) {
+    const me = own(actor);
+    const info = await repo.findSession(db, sessionId);
+    if (!info) throw notFound('studio.session_not_found', 'No such LIVE session.');
+    requireAccess(me, 'studio.read', { ownerId: info.creatorId });
+    return info;
+  }
+
+  async function detail(actor: Actor | null, sessionId: string): Promise<StudioSessionDetail> {
+    const info = await ownSession(actor, sessionId);
+    const f = await figures(info);
+    const people = await repo.users(db, peopleIn(f.metrics, f.followSources));
+    return presentDetail(info, f.metrics, f, people);
+  }
+
+  async function list(
+    actor: Actor | null,
+    q: { limit: number; before?: string | undefined; from?: Date; to?: Date },
+  ): Promise<StudioSessionList> {
+    const me = own(actor);
+    const rows = await repo.listSessions(db, me.id, {
+      limit: q.limit + 1,
+      before: q.before ? new Date(q.before) : undefined,
+      from: q.from,
+      to: q.to,
+    });
+    const page = rows.slice(0, q.limit);
+    const sessions = await Promise.all(
+      page.map(async (r) => {
+        if (r.status === 'ended' && r.metrics && r.final) {
+          return presentSummary(r, r.metrics, r.diamonds ?? 0);
+        }
+        // LIVE now, or ended before its figures were stored: compute them (and store the ended ones).
+        const f = await figures(r);
+        return presentSummary(r, f.metrics, f.diamonds);
+      }),
+    );
+    const last = page.at(-1);
+    return {
+      sessions,
+      nextCursor: rows.length > q.limit && last ? last.startedAt.toISOString() : null,
+    };
+  }
+
+  function range(q: { from: string; to: string; tzOffsetMin: number }): { from: Date; to: Date } {
+    const parse = (v: string, endOfDay: boolean) => {
+      if (/^\d{4}-\d{2}-\d{2}$/.test(v)) {
+        // A calendar date is a whole day on the creator's clock.
+        const midnight = Date.parse(`${v}T00:00:00Z`) + q.tzOffsetMin * 60_000;
+        return endOfDay ? midnight + DAY_MS - 1 : midnight;
+      }
+      return Date.parse(v);
+    };
+    const from = parse(q.from, false);
+    const to = parse(q.to, true);
+    if (from > to) {
+      throw new AppError('studio.range_invalid', 400, '`from` is after `to`.', {
+        from: q.from,
+        to: q.to,
+      });
+    }
+    if (to - from > MAX_RANGE_DAYS * DAY_MS) {
+      throw new AppError('studio.range_invalid', 400, `A range may cover at most ${MAX_RANGE_DAYS} days.`, {
+        maxDays: MAX_RANGE_DAYS,
+      });
+    }
+    return { from: new Date(from), to: new Date(to) };
+  }
+
+  async function trends(
+    actor: Actor | null,
+    q: { from: string; to: string; bucket: TrendBucket; tzOffsetMin: number },
+  ): Promise<StudioTrends> {
+    const me = own(actor);
+    const { from, to } = range(q);
+    const rows = await repo.rollupsBetween(db, me.id, from, to, 10_000);
+    const points = new Map<number, TrendPoint>();
+    // Every bucket in the range, empty ones too, so a chart's x axis is the calendar.
+    for (let t = bucketStart(from.getTime(), q.bucket, q.tzOffsetMin); t <= to.getTime(); ) {
+      points.set(t, emptyPoint(t));
+      const next = new Date(t - q.tzOffsetMin * 60_000);
+      if (q.bucket === 'day') next.setUTCDate(next.getUTCDate() + 1);
+      else if (q.bucket === 'week') next.setUTCDate(next.getUTCDate() + 7);
+      else next.setUTCMonth(next.getUTCMonth() + 1);
+      t = next.getTime() + q.tzOffsetMin * 60_000;
+    }
+    for (const r of rows) {
+      const key = bucketStart(r.startedAt.getTime(), q.bucket, q.tzOffsetMin);
+      const p = points.get(key) ?? emptyPoint(key);
+      points.set(key, p);
+      p.sessions++;
+      p.durationS += r.metrics.durationS;
+      p.uniqueViewers += r.metrics.uniqueViewers;
+      p.peakViewers = Math.max(p.peakViewers, r.metrics.peakViewers);
+      p.totalWatchS += r.metrics.totalWatchS;
+      p.newFollowers += r.metrics.newFollowers;
+      p.gifts += r.metrics.gifts;
+      p.coins += r.metrics.coins;
+      p.diamonds += r.diamonds;
+    }
+    for (const p of points.values())
+      p.avgWatchS = p.uniqueViewers ? Math.round(p.totalWatchS / p.uniqueViewers) : 0;
+    return {
+      bucket: q.bucket,
+      from: from.toISOString(),
+      to: to.toISOString(),
+      points: [...points.values()].sort((a, b) => a.start.localeCompare(b.start)),
+    };
+  }
+
+  async function audienceRows(creatorId: string) {
+    const { sessions, fans } = await repo.fans(db, creatorId, AUDIENCE_WINDOW);
+    const rank = { regular: 0, returning: 1, new: 2 } as const;
+    const classified = fans
+      .map((f) => ({ ...f, class: classifyViewer(f.idxs) }))
+      .sort(
+        (a, b) =>
+          rank[a.class] - rank[b.class] ||
+          b.sessions - a.sessions ||
+          b.watchMs - a.watchMs ||
+          a.handle.localeCompare(b.handle),
+      );
+    return { sessions, fans: classified };
+  }
+
+  const presentFan = (f: Awaited<ReturnType<typeof audienceRows>>['fans'][number]) => ({
+    user: presentUser({
+      id: f.viewerId,
+      handle: f.handle,
+      displayName: f.displayName,
+      avatarUrl: f.avatarUrl,
+    }),
+    class: f.class,
+    follower: f.follower,
+    sessions: f.sessions,
+    watchS: Math.round(f.watchMs / 1000),
+    comments: f.comments,
+    hearts: f.hearts,
+    gifts: f.gifts,
+    coins: f.coins,
+    lastSeenAt: f.lastSeenAt.toISOString(),
+  });
+
+  async function audience(actor: Actor | null): Promise<StudioAudience> {
+    const me = own(actor);
+    await finalizeMissing(me.id);
+    const [{ sessions, fans }, sharers] = await Promise.all([
+      audienceRows(me.id),
+      repo.sharers(db, me.id, 20),
+    ]);
+    const classes = { regular: 0, returning: 0, new: 0 };
+    for (const f of fans) classes[f.class]++;
+    return {
+      sessions,
+      classes,
+      supporters: fans
+        .filter((f) => f.coins > 0)
+        .sort((a, b) => b.coins - a.coins || b.gifts - a.gifts)
+        .slice(0, 10)
+        .map((f) => ({ user: presentFan(f).user, coins: f.coins, gifts: f.gifts })),
+      sharers: sharers.map((s) => ({
+        user: presentUser(s),
+        links: s.links,
+        visits: s.visits,
+        follows: s.follows,
+      })),
+      fans: fans.slice(0, 100).map(presentFan),
+    };
+  }
+
+  async function heatmap(
+    actor: Actor | null,
+    q: { tzOffsetMin: number; days: number },
+  ): Promise<StudioHeatmap> {
+    const me = own(actor);
+    await finalizeMissing(me.id);
+    const { rows, followers } = await repo.followerActivity(db, me.id, new Date(now() - q.days * DAY_MS));
+    const utc = new Array<number>(168).fill(0);
+    for (const r of rows) utc[r.how] = r.visits;
+    const cells = rotateHourOfWeek(utc, q.tzOffsetMin);
+    const best = cells
+      .map((visits, hourOfWeek) => ({ hourOfWeek, label: slotLabel(hourOfWeek), visits }))
+      .filter((c) => c.visits > 0)
+      .sort((a, b) => b.visits - a.visits || a.hourOfWeek - b.hourOfWeek)
+      .slice(0, 3);
+    return { tzOffsetMin: q.tzOffsetMin, days: q.days, followers, cells, best };
+  }
+
+  async function insights(actor: Actor | null, q: { tzOffsetMin: number }): Promise<StudioInsights> {
+    const me = own(actor);
+    await finalizeMissing(me.id);
+    const rows = await repo.latestRollups(db, me.id, INSIGHT_SESSIONS);
+    const sessions = rows.map((r) => ({
+      id: r.sessionId,
+      startedAt: r.startedAt.getTime(),
+      metrics: r.metrics,
+    }));
+    const opponents = await repo.users(
+      db,
+      rows.flatMap((r) => r.metrics.battles.list.map((b) => b.opponentId)),
+    );
+    const list = coachingInsights(sessions, {
+      tzOffsetMin: q.tzOffsetMin,
+      opponentName: (id) => {
+        const u = opponents.get(id);
+        return u ? `@${u.handle}` : 'the same creator';
+      },
+    });
+    return { sessions: rows.length, insights: list };
+  }
+
+  async function liveCounters(actor: Actor | null): Promise<StudioLive> {
+    const me = own(actor);
+    const at = now();
+    const sessionId = await currentSessionOf(me.id);
+    const info = sessionId ? await repo.findSession(db, sessionId) : undefined;
+    if (!info || info.status === 'ended') {
+      return {
+        live: false,
+        sessionId: null,
+        startedAt: null,
+        viewers: 0,
+        peakViewers: 0,
+        uniqueViewers: 0,
+        heartsPerMin: 0,
+        commentsPerMin: 0,
+        newFollowers: 0,
+        gifts: 0,
+        coins: 0,
+        diamonds: 0,
+        recent: [],
+        at: new Date(at).toISOString(),
+      };
+    }
+    const c = await computeLive(info);
+    const startedAt = (info.liveAt ?? info.startedAt).getTime();
+    const computedAt = c.computedAt.getTime();
+    const open = viewIntervals(
+      c.events.filter((e) => e.viewerId !== info.creatorId),
+      startedAt,
+      computedAt,
+    );
+    let viewers = 0;
+    for (const list of open.values()) if (list.at(-1)!.end >= computedAt) viewers++;
+    let hearts = 0;
+    let comments = 0;
+    for (const e of c.events) {
+      if (e.at < computedAt - 60_000 || e.at >= computedAt || e.viewerId === info.creatorId) continue;
+      if (e.kind === EventKind.heart) hearts += e.value;
+      else if (e.kind === EventKind.comment) comments++;
+    }
+    return {
+      live: true,
+      sessionId: info.id,
+      startedAt: new Date(startedAt).toISOString(),
+      viewers,
+      peakViewers: c.metrics.peakViewers,
+      uniqueViewers: c.metrics.uniqueViewers,
+      heartsPerMin: hearts,
+      commentsPerMin: comments,
+      newFollowers: c.metrics.newFollowers,
+      gifts: c.metrics.gifts,
+      coins: c.metrics.coins,
+      diamonds: c.diamonds,
+      recent: c.metrics.minutes.slice(-30),
+      at: c.computedAt.toISOString(),
+    };
+  }
+
+  /** Ended sessions the server never rolled up (it stopped first): a few per request, newest first. */
+  async function finalizeMissing(creatorId: string) {
+    for (const id of await repo.endedWithoutRollup(db, creatorId, 5)) {
+      const info = await repo.findSession(db, id);
+      if (info) await compute(info, true);
+    }
+  }
+
+  async function exportCsv(
+    actor: Actor | null,
+    q: StudioExportQuery,
+  ): Promise<{ filename: string; body: string }> {
+    const me = own(actor);
+    const stamp = new Date(now()).toISOString().slice(0, 10);
+    const out = <C extends string>(name: string, all: readonly C[], rows: Record<C, CsvCell>[]) => {
+      const columns = pickColumns(all, q.columns);
+      return { filename: `onair-${name}-${stamp}.csv`, body: toCsv(columns, rows) };
+    };
+    switch (q.dataset) {
+      case 'sessions': {
+        if ((q.from === undefined) !== (q.to === undefined)) {
+          throw new AppError('studio.csv_invalid', 400, 'Give both `from` and `to`, or neither.');
+        }
+        const r = q.from && q.to ? range({ from: q.from, to: q.to, tzOffsetMin: q.tzOffsetMin }) : null;
+        pickColumns(SESSION_COLUMNS, q.columns);
+        const { sessions } = await list(me, { limit: 5000, ...(r ? { from: r.from, to: r.to } : {}) });
+        return out('sessions', SESSION_COLUMNS, sessions);
+      }
+      case 'minutes': {
+        if (!q.sessionId)
+          throw new AppError('studio.csv_invalid', 400, 'The minutes export needs a `sessionId`.');
+        pickColumns(MINUTE_COLUMNS, q.columns);
+        const d = await detail(me, q.sessionId);
+        return out(`session-${d.id.slice(0, 8)}`, MINUTE_COLUMNS, d.minutes);
+      }
+      case 'trends': {
+        if (!q.from || !q.to)
+          throw new AppError('studio.csv_invalid', 400, 'The trends export needs `from` and `to`.');
+        pickColumns(TREND_COLUMNS, q.columns);
+        const t = await trends(me, { from: q.from, to: q.to, bucket: q.bucket, tzOffsetMin: q.tzOffsetMin });
+        return out(`trends-${q.bucket}`, TREND_COLUMNS, t.points);
+      }
+      case 'fans': {
+        pickColumns(FAN_COLUMNS, q.columns);
+        await finalizeMissing(me.id);
+        const { fans } = await audienceRows(me.id);
+        return out(
+          'fans',
+          FAN_COLUMNS,
+          fans.map((f) => {
+            const p = presentFan(f);
+            return {
+              handle: p.user.handle,
+              displayName: p.user.displayName,
+              class: p.class,
+              follower: p.follower,
+              sessions: p.sessions,
+              watchS: p.watchS,
+              comments: p.comments,
+              hearts: p.hearts,
+              gifts: p.gifts,
+              coins: p.coins,
+              lastSeenAt: p.lastSeenAt,
+            };
+          }),
+        );
+      }
+      case 'heatmap': {
+        pickColumns(HEATMAP_COLUMNS, q.columns);
+        const h = await heatmap(me, { tzOffsetMin: q.tzOffsetMin, days: 28 });
+        return out(
+          'best-times',
+          HEATMAP_COLUMNS,
+          h.cells.map((visits, how) => ({ day: slotLabel(how).split(' ')[0]!, hour: how % 24, visits })),
+        );
+      }
+    }
+  }
+
+  return {
+    recorder,
+    list,
+    detail,
+    trends,
+    audience,
+    heatmap,
+    insights,
+    liveCounters,
+    exportCsv,
+
+    /** The live domain ended a session: compute and store its figures while they are fresh. */
+    async sessionEnded(sessionId: string): Promise<void> {
+      liveCache.delete(sessionId);
+      const info = await repo.findSession(db, sessionId);
+      if (!info) return;
+      try {
+        await compute(info, true);
+      } catch (err) {
+        // Not lost: the studio computes a missing rollup the next time the creator looks.
+        log.error({ err, sessionId }, 'rolling up a session failed');
+      }
+    },
+  };
+}
+
+export type StudioService = ReturnType<typeof createStudioService>;
+
+const emptyPoint = (t: number): TrendPoint => ({
+  start: new Date(t).toISOString(),
+  sessions: 0,
+  durationS: 0,
+  uniqueViewers: 0,
+  peakViewers: 0,
+  totalWatchS: 0,
+  avgWatchS: 0,
+  newFollowers: 0,
+  gifts: 0,
+  coins: 0,
+  diamonds: 0,
+});
+
+const SESSION_COLUMNS = [
+  'id',
+  'title',
+  'status',
+  'startedAt',
+  'endedAt',
+  'durationS',
+  'uniqueViewers',
+  'peakViewers',
+  'totalWatchS',
+  'avgWatchS',
+  'comments',
+  'hearts',
+  'shares',
+  'newFollowers',
+  'gifts',
+  'coins',
+  'diamonds',
+  'engagementRate',
+] as const;
+const MINUTE_COLUMNS = [
+  'minute',
+  'viewers',
+  'joins',
+  'leaves',
+  'comments',
+  'hearts',
+  'shares',
+  'follows',
+  'gifts',
+  'coins',
+] as const;
+const TREND_COLUMNS = [
+  'start',
+  'sessions',
+  'durationS',
+  'uniqueViewers',
+  'peakViewers',
+  'totalWatchS',
+  'avgWatchS',
+  'newFollowers',
+  'gifts',
+  'coins',
+  'diamonds',
+] as const;
+const FAN_COLUMNS = [
+  'handle',
+  'displayName',
+  'class',
+  'follower',
+  'sessions',
+  'watchS',
+  'comments',
+  'hearts',
+  'gifts',
+  'coins',
+  'lastSeenAt',
+] as const;
+const HEATMAP_COLUMNS = ['day', 'hour', 'visits'] as const;
