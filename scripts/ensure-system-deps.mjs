@@ -10,7 +10,18 @@ const needs = [
     pkg: 'chromium',
     found: () => existsSync(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'),
   },
+  {
+    // The npm static build (the runtime fallback) is an old ffmpeg whose HLS output ffprobe cannot
+    // read back in the media tests; the tests use the system's.
+    what: 'ffmpeg and ffprobe (media tests)',
+    pkg: 'ffmpeg',
+    found: () => onPath('ffmpeg') && onPath('ffprobe'),
+  },
 ];
+
+function onPath(cmd) {
+  return spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
+}
 
 const missing = needs.filter((n) => !n.found());
 if (missing.length === 0) process.exit(0);
@@ -32,6 +43,6 @@ if (isRoot && hasApt) {
   process.exit(1);
 }
 console.error(
-  `npm test needs ${missing.map((m) => m.what).join(', ')}: install with \`sudo apt-get install ${pkgs.join(' ')}\` (or set CHROMIUM_PATH to a Chromium binary).`,
+  `npm test needs ${missing.map((m) => m.what).join(', ')}: install with \`sudo apt-get install ${pkgs.join(' ')}\` (or set CHROMIUM_PATH to a Chromium binary; FFMPEG_PATH to an ffmpeg).`,
 );
 process.exit(1);

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { Agent, request } from 'node:http';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -6,8 +5,8 @@ import path from 'node:path';
 import { loadConfig, startServer } from '@onair/server';
 import { freePort, spawnServer } from '@onair/server/testing';
 import { sql } from 'kysely';
-import pg from 'pg';
 import { WebSocket } from 'ws';
+import { scratchDatabase } from '../scratch-db.ts';
 import { percentile, progress, round } from '../stats.ts';
 import type { Scenario } from '../types.ts';
 
@@ -179,25 +178,7 @@ export const battle: Scenario = {
     const loadBefore = loadavg().map((l) => round(l, 2));
 
     const dataDir = await mkdtemp(path.join(tmpdir(), 'onair-bench-battle-'));
-    let databaseUrl: string | undefined;
-    let dropDatabase = async () => {};
-    if (process.env.DATABASE_URL) {
-      const name = `onair_bench_${randomBytes(4).toString('hex')}`;
-      const admin = async (text: string) => {
-        const c = new pg.Client({ connectionString: process.env.DATABASE_URL });
-        await c.connect();
-        try {
-          await c.query(text);
-        } finally {
-          await c.end();
-        }
-      };
-      await admin(`create database ${name}`);
-      const url = new URL(process.env.DATABASE_URL);
-      url.pathname = `/${name}`;
-      databaseUrl = url.toString();
-      dropDatabase = () => admin(`drop database if exists ${name} with (force)`);
-    }
+    const { url: databaseUrl, drop: dropDatabase } = await scratchDatabase('battle');
     log(
       `database: ${database}; ${cpus().length} CPUs shared by the server, the database and this load generator`,
     );

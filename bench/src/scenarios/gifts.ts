@@ -1,12 +1,11 @@
-import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { Agent, request } from 'node:http';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { loadConfig, startServer } from '@onair/server';
 import { freePort, spawnServer } from '@onair/server/testing';
-import pg from 'pg';
 import { WebSocket } from 'ws';
+import { scratchDatabase } from '../scratch-db.ts';
 import { percentile, progress, round } from '../stats.ts';
 import type { Scenario } from '../types.ts';
 
@@ -321,25 +320,7 @@ export const gifts: Scenario = {
     const loadBefore = loadavg().map((l) => round(l, 2));
 
     const dataDir = await mkdtemp(path.join(tmpdir(), 'onair-bench-gifts-'));
-    let databaseUrl: string | undefined;
-    let dropDatabase = async () => {};
-    if (process.env.DATABASE_URL) {
-      const name = `onair_bench_${randomBytes(4).toString('hex')}`;
-      const admin = async (text: string) => {
-        const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
-        await client.connect();
-        try {
-          await client.query(text);
-        } finally {
-          await client.end();
-        }
-      };
-      await admin(`create database ${name}`);
-      const url = new URL(process.env.DATABASE_URL);
-      url.pathname = `/${name}`;
-      databaseUrl = url.toString();
-      dropDatabase = () => admin(`drop database if exists ${name} with (force)`);
-    }
+    const { url: databaseUrl, drop: dropDatabase } = await scratchDatabase('gifts');
     log(
       `database: ${database}${databaseUrl ? '' : ` in ${dataDir}`}; ${cpus().length} CPUs (shared with the database and the load generator)`,
     );

@@ -2,11 +2,11 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { cpus, loadavg } from 'node:os';
 import { buildApp, loadConfig } from '@onair/server';
 import { sql } from 'kysely';
-import pg from 'pg';
 import pino from 'pino';
 import { createDatabase } from '../../../packages/server/src/db/database.ts';
 import { migrateToLatest } from '../../../packages/server/src/db/migrate.ts';
 import { createMetricsRecorder } from '../../../packages/server/src/modules/studio/recorder.ts';
+import { scratchDatabase } from '../scratch-db.ts';
 import { percentile, progress, round } from '../stats.ts';
 import type { Scenario } from '../types.ts';
 
@@ -50,25 +50,7 @@ export const metrics: Scenario = {
     const loadBefore = loadavg().map((l) => round(l, 2));
     const database = process.env.DATABASE_URL ? 'postgres' : 'pglite';
 
-    let url: string | undefined;
-    let dropDatabase = async () => {};
-    if (process.env.DATABASE_URL) {
-      const name = `onair_bench_metrics_${randomBytes(4).toString('hex')}`;
-      const admin = async (text: string) => {
-        const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
-        await client.connect();
-        try {
-          await client.query(text);
-        } finally {
-          await client.end();
-        }
-      };
-      await admin(`create database ${name}`);
-      const u = new URL(process.env.DATABASE_URL);
-      u.pathname = `/${name}`;
-      url = u.toString();
-      dropDatabase = () => admin(`drop database if exists ${name} with (force)`);
-    }
+    const { url, drop: dropDatabase } = await scratchDatabase('metrics');
     const concurrency = database === 'postgres' ? Number(process.env.BENCH_METRICS_WRITERS ?? 4) : 1;
     log(
       `database: ${database} (${database === 'postgres' ? 'DATABASE_URL' : 'embedded, in memory'}); ${cpus().length} CPUs shared with the load generator; ${totalEvents.toLocaleString()} events over ${sessionsCount} sessions; ${concurrency} writer(s)`,

@@ -1,3 +1,6 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
@@ -8,9 +11,16 @@ import { quietLog } from './test-support.ts';
 const fake = (script: string) => ({ path: process.execPath, args: ['-e', script] });
 
 describe('ffmpeg binaries', () => {
-  it('prefers FFMPEG_PATH, then PATH, then the npm static build', () => {
+  it('prefers FFMPEG_PATH, then PATH, then the npm static build', async () => {
     expect(resolveFfmpeg('/opt/ffmpeg/bin/ffmpeg')).toBe('/opt/ffmpeg/bin/ffmpeg');
-    expect(resolveFfmpeg(undefined, '/nonexistent:/usr/bin')).toBe('/usr/bin/ffmpeg');
+    // An executable called ffmpeg in a directory of our own: only the lookup is under test here.
+    const dir = await mkdtemp(path.join(tmpdir(), 'onair-path-'));
+    try {
+      await writeFile(path.join(dir, 'ffmpeg'), '#!/bin/sh\n', { mode: 0o755 });
+      expect(resolveFfmpeg(undefined, `/nonexistent:${dir}`)).toBe(path.join(dir, 'ffmpeg'));
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
     expect(resolveFfmpeg(undefined, '/nonexistent')).toMatch(/@ffmpeg-installer\/.+\/ffmpeg$/);
     expect(findOnPath('ffmpeg', '')).toBeNull();
     expect(resolveFfprobe()).toMatch(/ffprobe$/);

@@ -1,66 +1,34 @@
 import type { Battle } from '@onair/protocol';
 import type { FastifyInstance } from 'fastify';
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Bus, createInProcessBus, createRedisBus } from '../../realtime/bus.ts';
 import { signup, testApp } from '../../test/app.ts';
 import { type TestDatabaseHandle, testDatabases } from '../../test/databases.ts';
+import { type Nodes, twoNodeBackends } from '../../test/nodes.ts';
 import { connect } from '../../test/ws-client.ts';
 import { buyCoins, expectLedgerOk, goLive, sendGift } from '../economy/testing.ts';
 
 const ENV = { BATTLE_CONNECT_S: '0', BATTLE_RESULT_S: '0', BATTLE_TICK_MS: '50', BATTLE_SETTLE_MS: '100' };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-const buses: { name: string; make(): { a: Bus; b: Bus; close(): Promise<void> } }[] = [
-  {
-    name: 'in-process',
-    make() {
-      const bus = createInProcessBus();
-      return { a: bus, b: bus, close: () => bus.close() };
-    },
-  },
-];
-if (process.env.REDIS_URL) {
-  const url = process.env.REDIS_URL;
-  buses.push({
-    name: 'redis',
-    make() {
-      const ra = new Redis(url);
-      const rb = new Redis(url);
-      const a = createRedisBus(ra);
-      const b = createRedisBus(rb);
-      return {
-        a,
-        b,
-        close: async () => {
-          await a.close();
-          await b.close();
-          await ra.quit();
-          await rb.quit();
-        },
-      };
-    },
-  });
-}
 const database = testDatabases().at(-1)!;
 
-describe.each(buses)('a battle across two nodes ($name bus)', (backend) => {
+describe.each(twoNodeBackends())('a battle across two nodes ($name bus)', (backend) => {
   let db: TestDatabaseHandle;
   let nodeA: FastifyInstance;
   let nodeB: FastifyInstance;
-  let bus: ReturnType<(typeof buses)[number]['make']>;
+  let nodes: Nodes;
 
   beforeAll(async () => {
     db = await database.create();
-    bus = backend.make();
+    nodes = backend.make();
     // Both nodes run the deadline worker: SKIP LOCKED decides who runs each deadline.
-    nodeA = await testApp(db, ENV, undefined, bus.a);
-    nodeB = await testApp(db, ENV, undefined, bus.b);
+    nodeA = await testApp(db, ENV, undefined, nodes.buses[0]);
+    nodeB = await testApp(db, ENV, undefined, nodes.buses[1]);
   });
   afterAll(async () => {
     await nodeA?.close();
     await nodeB?.close();
-    await bus?.close();
+    await nodes?.close();
     await db?.drop();
   });
 
