@@ -6,6 +6,7 @@ import { loadConfig, startServer } from '@onair/server';
 import { freePort, spawnServer } from '@onair/server/testing';
 import { sql } from 'kysely';
 import { WebSocket } from 'ws';
+import { goLiveThroughHooks } from '../go-live.ts';
 import { scratchDatabase } from '../scratch-db.ts';
 import { percentile, progress, round } from '../stats.ts';
 import type { Scenario } from '../types.ts';
@@ -138,18 +139,7 @@ async function seed(server: RunningServer, creators: number, wallets: number) {
   });
   const sessions = new Map<string, string>();
   for (const c of people.filter((p) => p.role === 'creator')) {
-    const key = await live.streamKeyFor(c.id);
-    const auth =
-      key && (await live.hooks.authorizePublish({ app: 'live', name: key, clientIp: '127.0.0.1' }));
-    if (!auth) throw new Error(`could not take @${c.handle} LIVE`);
-    await live.hooks.published(auth.streamId, {
-      videoCodec: 'h264',
-      audioCodec: 'aac',
-      width: 720,
-      height: 1280,
-      fps: 30,
-    });
-    sessions.set(c.id, auth.streamId);
+    sessions.set(c.id, await goLiveThroughHooks(live, c));
   }
   const strip = (p: (typeof people)[number]): Person => ({ id: p.id, handle: p.handle, token: p.token });
   return {

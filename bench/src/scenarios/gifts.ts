@@ -5,6 +5,7 @@ import path from 'node:path';
 import { loadConfig, startServer } from '@onair/server';
 import { freePort, spawnServer } from '@onair/server/testing';
 import { WebSocket } from 'ws';
+import { goLiveThroughHooks } from '../go-live.ts';
 import { scratchDatabase } from '../scratch-db.ts';
 import { percentile, progress, round } from '../stats.ts';
 import type { Scenario } from '../types.ts';
@@ -202,18 +203,7 @@ async function seed(server: RunningServer, wallets: number, creators: number): P
 
   // LIVE rooms through the live domain's ingest hooks, as an RTMP publish would drive them.
   for (const c of [hot, ...fixture.creators]) {
-    const key = await live.streamKeyFor(c.id);
-    const auth =
-      key && (await live.hooks.authorizePublish({ app: 'live', name: key, clientIp: '127.0.0.1' }));
-    if (!auth) throw new Error(`could not take @${c.handle} LIVE`);
-    await live.hooks.published(auth.streamId, {
-      videoCodec: 'h264',
-      audioCodec: 'aac',
-      width: 720,
-      height: 1280,
-      fps: 30,
-    });
-    fixture.sessions.set(c.id, auth.streamId);
+    fixture.sessions.set(c.id, await goLiveThroughHooks(live, c));
   }
   return fixture;
 }
