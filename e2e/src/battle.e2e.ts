@@ -1,24 +1,12 @@
-import { OnAirClient } from '@onair/sdk';
-import {
-  pushTestPattern,
-  resolveFfmpeg,
-  type SpawnedServer,
-  spawnServer,
-  type TestPattern,
-} from '@onair/server/testing';
+import { type SpawnedServer, spawnServer, type TestPattern } from '@onair/server/testing';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, screenshot, signedInContext } from './browser.ts';
+import { clientFor, pushToRoom } from './creator.ts';
 
 const WIDE = { width: 1280, height: 800 };
 
 /** A signed-in SDK client for a handle that already signed up through the browser helper. */
-async function clientFor(server: SpawnedServer, handle: string) {
-  const api = new OnAirClient({ baseUrl: server.url });
-  await api.login({ handle, password: 'password123' }, { bearer: true });
-  return api;
-}
-
 describe('a LIVE battle in the browser', () => {
   let server: SpawnedServer;
   let browser: Browser;
@@ -40,18 +28,7 @@ describe('a LIVE battle in the browser', () => {
     for (const handle of ['ana', 'ben']) {
       const api = await clientFor(server, handle);
       await api.becomeCreator().catch(() => undefined);
-      const { ingest } = await api.myRoom();
-      pushes.push(
-        pushTestPattern({
-          ffmpegPath: resolveFfmpeg(),
-          rtmpUrl: `${server.rtmpUrl}/${ingest.streamKey}`,
-          width: 360,
-          height: 640,
-          fps: 15,
-          audio: false,
-          label: handle,
-        }),
-      );
+      pushes.push(await pushToRoom(server, api, { fps: 15, audio: false, label: handle }));
       const deadline = Date.now() + 20_000;
       while ((await api.room(handle)).state !== 'live') {
         if (Date.now() > deadline) throw new Error(`@${handle} never went LIVE`);

@@ -1,14 +1,8 @@
-import { OnAirClient } from '@onair/sdk';
-import {
-  pushTestPattern,
-  resolveFfmpeg,
-  type SpawnedServer,
-  spawnServer,
-  type TestPattern,
-} from '@onair/server/testing';
+import { type SpawnedServer, spawnServer, type TestPattern } from '@onair/server/testing';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, screenshot, signedInContext } from './browser.ts';
+import { clientFor, pushToRoom, untilLive } from './creator.ts';
 
 const WIDE = { width: 1280, height: 800 };
 
@@ -24,24 +18,10 @@ describe('coins, gifts and earnings in the browser', () => {
     browser = await launchBrowser();
     host = await (await signedInContext(browser, server, 'cara', WIDE)).newPage();
     fan = await (await signedInContext(browser, server, 'dev')).newPage();
-    const api = new OnAirClient({ baseUrl: server.url });
-    await api.login({ handle: 'cara', password: 'password123' }, { bearer: true });
+    const api = await clientFor(server, 'cara');
     await api.updateRoom({ title: 'Gift party' });
-    const { ingest } = await api.myRoom();
-    push = pushTestPattern({
-      ffmpegPath: resolveFfmpeg(),
-      rtmpUrl: `${server.rtmpUrl}/${ingest.streamKey}`,
-      width: 360,
-      height: 640,
-      fps: 20,
-      audio: true,
-      label: 'gifts',
-    });
-    const deadline = Date.now() + 20_000;
-    while ((await api.room('cara')).state !== 'live') {
-      if (Date.now() > deadline) throw new Error('the test stream never went LIVE');
-      await new Promise((r) => setTimeout(r, 200));
-    }
+    push = await pushToRoom(server, api, { label: 'gifts' });
+    await untilLive(api, 'cara');
   });
   afterAll(async () => {
     await push?.stop();

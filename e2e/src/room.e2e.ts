@@ -1,14 +1,8 @@
-import { OnAirClient } from '@onair/sdk';
-import {
-  pushTestPattern,
-  resolveFfmpeg,
-  type SpawnedServer,
-  spawnServer,
-  type TestPattern,
-} from '@onair/server/testing';
+import { type SpawnedServer, spawnServer, type TestPattern } from '@onair/server/testing';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, screenshot, signedInContext } from './browser.ts';
+import { clientFor, pushToRoom, untilLive } from './creator.ts';
 
 async function pageAs(browser: Browser, server: SpawnedServer, handle: string): Promise<Page> {
   return (await signedInContext(browser, server, handle, { width: 1280, height: 800 })).newPage();
@@ -26,23 +20,10 @@ describe('a LIVE room in two browsers', () => {
     browser = await launchBrowser();
     host = await pageAs(browser, server, 'hana');
     viewer = await pageAs(browser, server, 'vic');
-    const api = new OnAirClient({ baseUrl: server.url });
-    await api.login({ handle: 'hana', password: 'password123' }, { bearer: true });
+    const api = await clientFor(server, 'hana');
     await api.updateRoom({ title: 'Pasta night' });
-    const { ingest } = await api.myRoom();
-    push = pushTestPattern({
-      ffmpegPath: resolveFfmpeg(),
-      rtmpUrl: `${server.rtmpUrl}/${ingest.streamKey}`,
-      width: 360,
-      height: 640,
-      fps: 20,
-      audio: true,
-    });
-    const deadline = Date.now() + 20_000;
-    while ((await api.room('hana')).state !== 'live') {
-      if (Date.now() > deadline) throw new Error('the test stream never went LIVE');
-      await new Promise((r) => setTimeout(r, 200));
-    }
+    push = await pushToRoom(server, api);
+    await untilLive(api, 'hana');
   });
   afterAll(async () => {
     await push?.stop();

@@ -1,15 +1,10 @@
 import { OnAirClient, OnAirRealtime } from '@onair/sdk';
-import {
-  pushTestPattern,
-  resolveFfmpeg,
-  type SpawnedServer,
-  spawnServer,
-  type TestPattern,
-} from '@onair/server/testing';
+import { type SpawnedServer, spawnServer, type TestPattern } from '@onair/server/testing';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { launchBrowser, screenshot, signedInContext } from './browser.ts';
+import { clientFor, pushToRoom, untilLive } from './creator.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -62,29 +57,11 @@ describe('creator studio in the browser', () => {
   });
 
   it('shows live counters while LIVE, then charts for the recorded session', async () => {
-    const host = new OnAirClient({ baseUrl: server.url });
-    await host.login({ handle: 'cleo', password: 'password123' }, { bearer: true });
+    const host = await clientFor(server, 'cleo');
     await host.becomeCreator();
     await host.updateRoom({ title: 'Sunday baking' });
-    const { ingest } = await host.myRoom();
-    push = pushTestPattern({
-      ffmpegPath: resolveFfmpeg(),
-      rtmpUrl: `${server.rtmpUrl}/${ingest.streamKey}`,
-      width: 360,
-      height: 640,
-      fps: 15,
-      audio: false,
-      label: 'studio',
-    });
-    let sessionId: string | null = null;
-    const deadline = Date.now() + 20_000;
-    while (!sessionId) {
-      const room = await host.room('cleo');
-      if (room.state === 'live' && room.session) sessionId = room.session.id;
-      else if (Date.now() > deadline) throw new Error('the test stream never went LIVE');
-      else await sleep(200);
-    }
-    const room = sessionId;
+    push = await pushToRoom(server, host, { fps: 15, audio: false, label: 'studio' });
+    const room = await untilLive(host, 'cleo');
 
     // Minute 0: three viewers arrive, chat and tap hearts; one follows.
     for (const h of ['dan', 'eve', 'fay']) viewers.push(await viewer(server, h));

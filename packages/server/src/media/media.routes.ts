@@ -42,9 +42,13 @@ export async function mediaRoutes(app: FastifyInstance, options: MediaRoutesOpti
     const viewers = new Set<ServerResponse>();
     r.addHook('preClose', async () => {
       for (const res of viewers) {
+        // A viewer that is behind would keep the end queued behind its buffer, and the server's
+        // close would wait for it: cut it now; give the others a short grace to read the end.
+        if (res.writableLength > 0) {
+          res.destroy();
+          continue;
+        }
         res.end();
-        // A viewer that is not reading keeps the end queued behind its buffer, and the server's
-        // close would wait for it: cut such a connection after a short grace.
         setTimeout(() => res.destroy(), 1000).unref();
       }
     });
