@@ -1,4 +1,4 @@
-import type { Notification, Reaction, ServerFrame } from '@onair/protocol';
+import type { GiftReceipt, Notification, Reaction, ServerFrame } from '@onair/protocol';
 import { OnAirError, OnAirRealtime, type RoomHandle, type RoomHandlers } from '@onair/sdk';
 import {
   createContext,
@@ -49,6 +49,28 @@ export class RealtimeHub {
   private snapshot: RealtimeSnapshot = { status: 'idle', opens: 0 };
 
   constructor(private readonly url: () => string) {}
+
+  /**
+   * Sends a gift on the open connection (no HTTP request and credential lookup per tap). Without one,
+   * or when it drops before the answer, or when it was opened before sign-in, the same request goes
+   * over HTTP with the same idempotency key: the server answers a retry, it never charges twice.
+   */
+  async sendGift(
+    handle: string,
+    body: { giftId: string; quantity: number; idempotencyKey: string; comboId?: string },
+  ): Promise<GiftReceipt> {
+    const client = this.client;
+    if (client && this.identity !== null && this.snapshot.status === 'open') {
+      try {
+        return (await client.sendGift(handle, body)).receipt;
+      } catch (err) {
+        const retryable =
+          err instanceof OnAirError && (err.code === 'network' || err.code === 'auth.required');
+        if (!retryable) throw err;
+      }
+    }
+    return api.sendGift(handle, body);
+  }
 
   /** Who is signed in (null: nobody). Nothing connects before the session is known. */
   setIdentity(identity: string | null): void {

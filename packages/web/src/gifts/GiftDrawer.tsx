@@ -2,7 +2,7 @@ import type { Gift } from '@onair/protocol';
 import { OnAirError } from '@onair/sdk';
 import { useEffect, useRef, useState } from 'react';
 import { Link, useLocation } from 'react-router';
-import { api } from '../app/api.ts';
+import { useRealtimeHub } from '../app/realtime.tsx';
 import { FormError } from '../components/FormMessage.tsx';
 import { GiftIcon } from '../components/Icons.tsx';
 import { Sheet } from '../components/Sheet.tsx';
@@ -81,6 +81,7 @@ type DrawerError = { code: string; message: string };
 
 function GiftDrawer({ handle, name }: { handle: string; name: string }) {
   const { wallet, reload, setCoins } = useWallet(true);
+  const realtime = useRealtimeHub();
   const [gifts, setGifts] = useState<Gift[] | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
   const [selected, setSelected] = useState<string | null>(null);
@@ -148,7 +149,7 @@ function GiftDrawer({ handle, name }: { handle: string; name: string }) {
     setSending((n) => n + 1);
     const giftId = gift.id;
     window.navigator.vibrate?.(10);
-    api
+    realtime
       .sendGift(handle, {
         giftId,
         quantity,
