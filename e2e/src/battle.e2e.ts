@@ -63,6 +63,7 @@ describe('a LIVE battle in the browser', () => {
       await p.getByRole('log', { name: 'LIVE chat' }).waitFor({ timeout: 60_000 });
 
     // Ana invites Ben from her own room; Ben accepts from his.
+    await pages.ana.getByTestId('battle-open').click();
     await pages.ana.getByTestId('battle-invite-handle').fill('ben');
     await pages.ana.getByRole('button', { name: 'Invite' }).click();
     await pages.ben.getByRole('button', { name: 'Accept' }).click({ timeout: 10_000 });

@@ -229,6 +229,8 @@ function BattleControls({
   const [waiting, setWaiting] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  // Folded while idle: the panel would otherwise sit over the host's own video and gift combos.
+  const [expanded, setExpanded] = useState(false);
   const run = async (action: () => Promise<unknown>) => {
     setBusy(true);
     setError(null);
@@ -390,9 +392,33 @@ function BattleControls({
       </>
     );
   }
+  const idle = !openBattle && !waiting;
+  if (idle && !expanded)
+    return (
+      <button
+        type="button"
+        className="btn btn-secondary btn-sm battle-toggle"
+        data-testid="battle-open"
+        onClick={() => setExpanded(true)}
+      >
+        Battle
+      </button>
+    );
   return (
     <div className="battle-controls" data-testid="battle-controls">
-      <p className="battle-controls-title">Battle</p>
+      <div className="battle-controls-head">
+        <p className="battle-controls-title">Battle</p>
+        {idle ? (
+          <button
+            type="button"
+            className="battle-controls-close"
+            aria-label="Close battle controls"
+            onClick={() => setExpanded(false)}
+          >
+            ×
+          </button>
+        ) : null}
+      </div>
       {body}
       {error ? <FormError message={error} /> : null}
     </div>
