@@ -80,6 +80,8 @@ export function createServices({ config, db, bus, logger, secretKey, redis }: Se
     recorder: metrics,
     currentSessionOf: (creatorId) => live.currentSessionOf(creatorId),
     log: logger.child({ module: 'studio' }),
+    // Other nodes' viewers are recorded by their own recorders, flushed every 200 ms.
+    settleMs: bus.kind === 'redis' ? 500 : 0,
   });
   live.onSessionEnded((sessionId) => studio.sessionEnded(sessionId));
   const battles = createBattlesService({

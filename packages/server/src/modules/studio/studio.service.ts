@@ -40,6 +40,11 @@ export interface StudioDeps {
   currentSessionOf: (creatorId: string) => Promise<string | null>;
   log: Logger;
   now?: () => number;
+  /**
+   * How long the end-of-session rollup waits for other nodes' recorders to write their last events
+   * (they flush every few hundred ms); 0 on a single node, whose own recorder is drained first.
+   */
+  settleMs?: number;
 }
 
 /** A LIVE session's figures are recomputed from its events at most this often, however many tabs poll. */
@@ -58,7 +63,14 @@ interface Computed {
   events: MetricEvent[];
 }
 
-export function createStudioService({ db, recorder, currentSessionOf, log, now = Date.now }: StudioDeps) {
+export function createStudioService({
+  db,
+  recorder,
+  currentSessionOf,
+  log,
+  now = Date.now,
+  settleMs = 0,
+}: StudioDeps) {
   const liveCache = new Map<string, { at: number; result: Promise<Computed> }>();
 
   const own = (actor: Actor | null) => {
@@ -499,6 +511,7 @@ export function createStudioService({ db, recorder, currentSessionOf, log, now =
     /** The live domain ended a session: compute and store its figures while they are fresh. */
     async sessionEnded(sessionId: string): Promise<void> {
       liveCache.delete(sessionId);
+      if (settleMs > 0) await new Promise((r) => setTimeout(r, settleMs));
       const info = await repo.findSession(db, sessionId);
       if (!info) return;
       try {
