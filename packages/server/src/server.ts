@@ -94,7 +94,11 @@ export async function startServer(
     closing ??= (async () => {
       // Streams end first ('shutdown'), so their sessions are closed while the database is still open.
       await media?.stop();
+      // In-flight requests get a few seconds; a client that stops reading its response would
+      // otherwise hold the close (and the database, with gifts still to commit) until the hard exit.
+      const cut = setTimeout(() => app.server.closeAllConnections(), CLOSE_GRACE_MS);
       await app.close();
+      clearTimeout(cut);
       await bus.close();
       await redis?.quit().catch(() => redis.disconnect());
       await database.close();
@@ -103,6 +107,8 @@ export async function startServer(
   };
   return { app, url, database, bus, media, close };
 }
+
+const CLOSE_GRACE_MS = 3000;
 
 /** SIGTERM/SIGINT: stop accepting, let in-flight requests finish, close the database, exit. */
 export function closeOnSignals(server: RunningServer, logger: Logger, graceMs = 10_000): void {

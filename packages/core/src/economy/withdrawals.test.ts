@@ -23,11 +23,14 @@ describe('withdrawal quotes', () => {
           }
           expect(q.feeCents + q.netCents).toBe(q.grossCents);
           expect(q.netCents).toBeGreaterThan(0);
-          // Value in millicents never exceeded; fee never below its share.
-          expect(q.grossCents * MILLICENTS_PER_CENT).toBeLessThanOrEqual(diamonds * diamondValueMillicents);
-          expect((q.grossCents + 1) * MILLICENTS_PER_CENT).toBeGreaterThan(diamonds * diamondValueMillicents);
-          expect(q.feeCents * BPS).toBeGreaterThanOrEqual(q.grossCents * feeBps);
-          expect((q.feeCents - 1) * BPS).toBeLessThan(q.grossCents * feeBps);
+          // Value in millicents never exceeded; fee never below its share. Compared as BigInt: the
+          // products pass 2^53, where JavaScript numbers round.
+          const B = BigInt;
+          const worth = B(diamonds) * B(diamondValueMillicents);
+          expect(B(q.grossCents) * B(MILLICENTS_PER_CENT) <= worth).toBe(true);
+          expect((B(q.grossCents) + 1n) * B(MILLICENTS_PER_CENT) > worth).toBe(true);
+          expect(B(q.feeCents) * B(BPS) >= B(q.grossCents) * B(feeBps)).toBe(true);
+          expect((B(q.feeCents) - 1n) * B(BPS) < B(q.grossCents) * B(feeBps)).toBe(true);
         },
       ),
     );

@@ -110,6 +110,8 @@ describe('media pipeline over HTTP', () => {
       const segment = await fetch(`${base}/live/${streamId}/${playlist.text.match(/^seg\d+\.ts$/m)![0]}`);
       expect(segment.status).toBe(200);
       expect(segment.headers.get('content-type')).toBe('video/mp2t');
+      // Read to the end: an unread body leaves its connection busy, and the server's close waits for it.
+      expect((await segment.arrayBuffer()).byteLength).toBeGreaterThan(0);
       const streams = await probe(ffprobe, playlistUrl);
       expect(streams.find((s) => s.codec_type === 'video')).toMatchObject({
         codec_name: 'h264',
@@ -125,6 +127,7 @@ describe('media pipeline over HTTP', () => {
       const res = await fetch(`${base}/live/${streamId}/thumbnail.jpg`);
       expect(res.status).toBe(200);
       expect(res.headers.get('content-type')).toBe('image/jpeg');
+      expect((await res.arrayBuffer()).byteLength).toBeGreaterThan(0);
       const streams = await probe(ffprobe, thumbnails[0]!.filePath);
       expect(streams[0]).toMatchObject({ codec_name: 'mjpeg', width: 360, height: 270 });
     };

@@ -256,57 +256,32 @@ function BattleControls({
       mine === 1 ? (
         <>
           <p>@{other?.handle} invites you to a battle</p>
-          <button
-            type="button"
-            className="btn btn-primary btn-sm"
-            disabled={busy}
-            onClick={() => run(() => api.acceptBattle(openBattle.id))}
-          >
+          <Action primary busy={busy} onClick={() => run(() => api.acceptBattle(openBattle.id))}>
             Accept
-          </button>
-          <button
-            type="button"
-            className="btn btn-secondary btn-sm"
-            disabled={busy}
-            onClick={() => run(() => api.declineBattle(openBattle.id))}
-          >
+          </Action>
+          <Action busy={busy} onClick={() => run(() => api.declineBattle(openBattle.id))}>
             Decline
-          </button>
+          </Action>
         </>
       ) : (
         <>
           <p>Waiting for @{other?.handle} to accept…</p>
-          <button
-            type="button"
-            className="btn btn-secondary btn-sm"
-            disabled={busy}
-            onClick={() => run(() => api.leaveBattle(openBattle.id))}
-          >
+          <Action busy={busy} onClick={() => run(() => api.leaveBattle(openBattle.id))}>
             Cancel invite
-          </button>
+          </Action>
         </>
       );
   } else if (openBattle) {
     body = (
       <>
         {openBattle.status === 'result' ? (
-          <button
-            type="button"
-            className="btn btn-primary btn-sm"
-            disabled={busy}
-            onClick={() => run(() => api.rematch(openBattle.id))}
-          >
+          <Action primary busy={busy} onClick={() => run(() => api.rematch(openBattle.id))}>
             Rematch
-          </button>
+          </Action>
         ) : null}
-        <button
-          type="button"
-          className="btn btn-secondary btn-sm"
-          disabled={busy}
-          onClick={() => run(() => api.leaveBattle(openBattle.id))}
-        >
+        <Action busy={busy} onClick={() => run(() => api.leaveBattle(openBattle.id))}>
           {openBattle.status === 'result' ? 'Close battle' : 'Leave (forfeit)'}
-        </button>
+        </Action>
       </>
     );
   } else {
@@ -338,10 +313,8 @@ function BattleControls({
         {waiting ? (
           <>
             <p>Looking for an opponent…</p>
-            <button
-              type="button"
-              className="btn btn-secondary btn-sm"
-              disabled={busy}
+            <Action
+              busy={busy}
               onClick={() =>
                 run(async () => {
                   await api.leaveMatchQueue();
@@ -350,14 +323,12 @@ function BattleControls({
               }
             >
               Stop looking
-            </button>
+            </Action>
           </>
         ) : (
           <div className="battle-match">
-            <button
-              type="button"
-              className="btn btn-secondary btn-sm"
-              disabled={busy}
+            <Action
+              busy={busy}
               onClick={() =>
                 run(async () => {
                   const r = await api.quickMatch({ friendsOnly });
@@ -366,7 +337,7 @@ function BattleControls({
               }
             >
               Quick match
-            </button>
+            </Action>
             <label className="battle-friends">
               <input
                 type="checkbox"
@@ -380,14 +351,9 @@ function BattleControls({
         {battle &&
         battle.status === 'ended' &&
         (battle.reason === 'finished' || battle.reason === 'forfeit') ? (
-          <button
-            type="button"
-            className="btn btn-secondary btn-sm"
-            disabled={busy}
-            onClick={() => run(() => api.rematch(battle.id))}
-          >
+          <Action busy={busy} onClick={() => run(() => api.rematch(battle.id))}>
             Rematch
-          </button>
+          </Action>
         ) : null}
       </>
     );
@@ -422,5 +388,29 @@ function BattleControls({
       {body}
       {error ? <FormError message={error} /> : null}
     </div>
+  );
+}
+
+/** One of the battle panel's buttons: all of them wait for the action under way. */
+function Action({
+  primary,
+  busy,
+  onClick,
+  children,
+}: {
+  primary?: boolean;
+  busy: boolean;
+  onClick: () => void;
+  children: React.ReactNode;
+}) {
+  return (
+    <button
+      type="button"
+      className={`btn ${primary ? 'btn-primary' : 'btn-secondary'} btn-sm`}
+      disabled={busy}
+      onClick={onClick}
+    >
+      {children}
+    </button>
   );
 }
