@@ -301,8 +301,9 @@ export const gifts: Scenario = {
     const creators = Number(process.env.BENCH_GIFT_CREATORS ?? 20);
     const serviceConcurrency = Number(process.env.BENCH_GIFT_CONCURRENCY ?? 512);
     const httpConcurrency = Number(process.env.BENCH_GIFT_HTTP_CONCURRENCY ?? 256);
-    // One socket per gifter, each with one gift in flight (the gateway closes sockets that flood).
-    const wsConcurrency = Math.min(wallets, Number(process.env.BENCH_GIFT_WS_CONCURRENCY ?? 512));
+    // One socket per gifter, each with one gift in flight (the gateway closes sockets that flood);
+    // as many gifters as the HTTP phase has connections.
+    const wsConcurrency = Math.min(wallets, Number(process.env.BENCH_GIFT_WS_CONCURRENCY ?? 256));
     const durationMs = quick ? 4000 : 15_000;
     const warmUpMs = quick ? 1000 : 2000;
     const database = process.env.DATABASE_URL ? 'postgres' : 'pglite';
