@@ -331,6 +331,25 @@ export const gifts: Scenario = {
       startServer(loadConfig({ ...env(extra), RTMP_PORT: String(await freePort()) }));
 
     const acked = new Set<string>();
+    /** Gifts through the economy service itself, in-process: the service and baseline phases. */
+    const sendDirect =
+      (server: RunningServer, pick: ReturnType<typeof chooser>, prefix: string) =>
+      async (w: number, n: number): Promise<'ok' | 'refused'> => {
+        const g = pick();
+        const key = `bench-${prefix}-${w}-${n}`;
+        try {
+          await server.app.services.economy.gifts.send({ ...g.wallet, role: 'viewer' }, g.creator.handle, {
+            giftId: g.giftId,
+            quantity: g.quantity,
+            idempotencyKey: key,
+          });
+        } catch (err) {
+          if ((err as { code?: string }).code === 'gift.insufficient_coins') return 'refused';
+          throw err;
+        }
+        acked.add(`gift:${g.wallet.id}:${key}`);
+        return 'ok';
+      };
     let fixture: Fixture;
     let service: PhaseResult;
     let baseline: PhaseResult;
@@ -342,29 +361,12 @@ export const gifts: Scenario = {
       try {
         fixture = await seed(server, wallets, creators);
         log(`seeded ${wallets} wallets, ${creators} creators + 1 hot, all LIVE`);
-        const { gifts: giftService } = server.app.services.economy;
-        const pick = chooser(fixture, 1);
         service = await closedLoop({
           label: 'service (group commit)',
           concurrency: serviceConcurrency,
           warmUpMs,
           durationMs,
-          async send(w, n) {
-            const g = pick();
-            const key = `bench-svc-${w}-${n}`;
-            try {
-              await giftService.send({ ...g.wallet, role: 'viewer' }, g.creator.handle, {
-                giftId: g.giftId,
-                quantity: g.quantity,
-                idempotencyKey: key,
-              });
-            } catch (err) {
-              if ((err as { code?: string }).code === 'gift.insufficient_coins') return 'refused';
-              throw err;
-            }
-            acked.add(`gift:${g.wallet.id}:${key}`);
-            return 'ok';
-          },
+          send: sendDirect(server, chooser(fixture, 1), 'svc'),
         });
         log(`service: ${service.giftsPerSec} gifts/s, p50 ${service.p50Ms} ms, p99 ${service.p99Ms} ms`);
       } finally {
@@ -374,29 +376,12 @@ export const gifts: Scenario = {
       // 2. Baseline: the same service with group commit off (one transaction per gift).
       server = await inProcess({ GIFT_BATCH_MAX: '1' });
       try {
-        const { gifts: giftService } = server.app.services.economy;
-        const pick = chooser(fixture, 2);
         baseline = await closedLoop({
           label: 'baseline (1 tx/gift)',
           concurrency: serviceConcurrency,
           warmUpMs,
           durationMs: Math.round(durationMs * 0.75),
-          async send(w, n) {
-            const g = pick();
-            const key = `bench-base-${w}-${n}`;
-            try {
-              await giftService.send({ ...g.wallet, role: 'viewer' }, g.creator.handle, {
-                giftId: g.giftId,
-                quantity: g.quantity,
-                idempotencyKey: key,
-              });
-            } catch (err) {
-              if ((err as { code?: string }).code === 'gift.insufficient_coins') return 'refused';
-              throw err;
-            }
-            acked.add(`gift:${g.wallet.id}:${key}`);
-            return 'ok';
-          },
+          send: sendDirect(server, chooser(fixture, 2), 'base'),
         });
         log(`baseline: ${baseline.giftsPerSec} gifts/s, p50 ${baseline.p50Ms} ms, p99 ${baseline.p99Ms} ms`);
       } finally {
