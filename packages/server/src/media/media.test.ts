@@ -11,15 +11,13 @@ import { registerErrorHandlers } from '../http/error-handler.ts';
 import { resolveFfprobe } from './ffmpeg.ts';
 import { createMedia, type Media } from './media.ts';
 import { pushTestPattern } from './test-pattern.ts';
-import { ffmpegChildren, freePort, probe, quietLog, recordingHooks, waitFor } from './test-support.ts';
+import { ffmpegChildren, freePort, probe, quietLog, recordingHooks, sleep, waitFor } from './test-support.ts';
 
 const ffprobe = resolveFfprobe();
 const streamId = randomUUID();
 const KEY = 'live_media_test_key';
 const { hooks, calls } = recordingHooks({ [KEY]: streamId });
 const thumbnails: Array<{ streamId: string; filePath: string }> = [];
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 let dataDir: string;
 let media: Media;

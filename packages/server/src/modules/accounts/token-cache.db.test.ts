@@ -1,18 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitFor } from '../../media/test-support.ts';
 import { signup, testApp } from '../../test/app.ts';
 import { type TestDatabaseHandle, testDatabases } from '../../test/databases.ts';
 import { type Nodes, twoNodeBackends } from '../../test/nodes.ts';
 
 const [pglite] = testDatabases();
-
-const until = async (what: string, check: () => Promise<boolean>, ms = 3000) => {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-};
 
 describe.each(twoNodeBackends())('credential cache across two nodes ($name bus)', (backend) => {
   let database: TestDatabaseHandle;
@@ -73,7 +66,11 @@ describe.each(twoNodeBackends())('credential cache across two nodes ($name bus)'
       headers: user.auth,
     });
     expect(revoked.statusCode).toBeLessThan(300);
-    await until('node B to refuse the revoked token', async () => (await me(nodeB, bot)).statusCode === 401);
+    await waitFor(
+      'node B to refuse the revoked token',
+      async () => (await me(nodeB, bot)).statusCode === 401,
+      3000,
+    );
     expect((await me(nodeA, bot)).statusCode).toBe(401);
     // The owner's other credential is untouched.
     expect((await me(nodeB, user.auth)).statusCode).toBe(200);
@@ -84,7 +81,11 @@ describe.each(twoNodeBackends())('credential cache across two nodes ($name bus)'
     expect((await me(nodeB, user.auth)).statusCode).toBe(200);
     const out = await nodeA.inject({ method: 'POST', url: '/api/v1/auth/logout', headers: user.auth });
     expect(out.statusCode).toBeLessThan(300);
-    await until('node B to end the session', async () => (await me(nodeB, user.auth)).statusCode === 401);
+    await waitFor(
+      'node B to end the session',
+      async () => (await me(nodeB, user.auth)).statusCode === 401,
+      3000,
+    );
   });
 
   it('a role change applies on the other node at once', async () => {
@@ -97,9 +98,10 @@ describe.each(twoNodeBackends())('credential cache across two nodes ($name bus)'
       payload: { role: 'creator' },
     });
     expect(changed.statusCode, changed.body).toBe(200);
-    await until(
+    await waitFor(
       'node B to see the new role',
       async () => (await me(nodeB, user.auth)).json().role === 'creator',
+      3000,
     );
   });
 });

@@ -48,11 +48,5 @@ export function createTokenCache(ttlMs: number, now: () => number = Date.now) {
           byHash.delete(hash);
       }
     },
-
-    get size(): number {
-      return byHash.size;
-    },
   };
 }
-
-export type TokenCache = ReturnType<typeof createTokenCache>;
