@@ -304,7 +304,9 @@ export const gifts: Scenario = {
     // One socket per gifter, each with one gift in flight (the gateway closes sockets that flood);
     // as many gifters as the HTTP phase has connections.
     const wsConcurrency = Math.min(wallets, Number(process.env.BENCH_GIFT_WS_CONCURRENCY ?? 256));
-    const durationMs = quick ? 4000 : 15_000;
+    // Which phases run (all by default); leaving some out is for working on one of them.
+    const phases = new Set((process.env.BENCH_GIFT_PHASES ?? 'service,baseline,ws,http').split(','));
+    const durationMs = Number(process.env.BENCH_GIFT_DURATION_MS ?? (quick ? 4000 : 15_000));
     const warmUpMs = quick ? 1000 : 2000;
     const database = process.env.DATABASE_URL ? 'postgres' : 'pglite';
     // Other work on the machine competes for the same cores: recorded, so figures can be read fairly.
@@ -325,6 +327,12 @@ export const gifts: Scenario = {
       WEB_DIST: '/nonexistent',
       // Sessions made by the seeding node are not ended by a media role elsewhere.
       ROLES: 'api,gateway,worker',
+      // Group commit settings can be tried from the bench's own environment.
+      ...Object.fromEntries(
+        ['GIFT_LANES', 'GIFT_BATCH_MS', 'GIFT_BATCH_MAX'].flatMap((k) =>
+          process.env[k] ? [[k, process.env[k]]] : [],
+        ),
+      ),
       ...extra,
     });
     const inProcess = async (extra: Record<string, string> = {}) =>
@@ -350,42 +358,57 @@ export const gifts: Scenario = {
         acked.add(`gift:${g.wallet.id}:${key}`);
         return 'ok';
       };
+    const skipped = (concurrency: number): PhaseResult => ({
+      giftsPerSec: 0,
+      p50Ms: 0,
+      p99Ms: 0,
+      committed: 0,
+      refused: 0,
+      errors: 0,
+      concurrency,
+      durationMs: 0,
+    });
     let fixture: Fixture;
-    let service: PhaseResult;
-    let baseline: PhaseResult;
-    let endToEnd: PhaseResult & { framesReceived: number };
-    let endToEndHttp: PhaseResult;
+    let service = skipped(serviceConcurrency);
+    let baseline = skipped(serviceConcurrency);
+    let endToEnd: PhaseResult & { framesReceived: number } = { ...skipped(wsConcurrency), framesReceived: 0 };
+    let endToEndHttp = skipped(httpConcurrency);
     try {
       // 1. Seed, then the economy service directly, with group commit as configured by default.
       let server = await inProcess();
       try {
         fixture = await seed(server, wallets, creators);
         log(`seeded ${wallets} wallets, ${creators} creators + 1 hot, all LIVE`);
-        service = await closedLoop({
-          label: 'service (group commit)',
-          concurrency: serviceConcurrency,
-          warmUpMs,
-          durationMs,
-          send: sendDirect(server, chooser(fixture, 1), 'svc'),
-        });
+        if (phases.has('service'))
+          service = await closedLoop({
+            label: 'service (group commit)',
+            concurrency: serviceConcurrency,
+            warmUpMs,
+            durationMs,
+            send: sendDirect(server, chooser(fixture, 1), 'svc'),
+          });
         log(`service: ${service.giftsPerSec} gifts/s, p50 ${service.p50Ms} ms, p99 ${service.p99Ms} ms`);
       } finally {
         await server.close();
       }
 
       // 2. Baseline: the same service with group commit off (one transaction per gift).
-      server = await inProcess({ GIFT_BATCH_MAX: '1' });
-      try {
-        baseline = await closedLoop({
-          label: 'baseline (1 tx/gift)',
-          concurrency: serviceConcurrency,
-          warmUpMs,
-          durationMs: Math.round(durationMs * 0.75),
-          send: sendDirect(server, chooser(fixture, 2), 'base'),
-        });
-        log(`baseline: ${baseline.giftsPerSec} gifts/s, p50 ${baseline.p50Ms} ms, p99 ${baseline.p99Ms} ms`);
-      } finally {
-        await server.close();
+      if (phases.has('baseline')) {
+        server = await inProcess({ GIFT_BATCH_MAX: '1' });
+        try {
+          baseline = await closedLoop({
+            label: 'baseline (1 tx/gift)',
+            concurrency: serviceConcurrency,
+            warmUpMs,
+            durationMs: Math.round(durationMs * 0.75),
+            send: sendDirect(server, chooser(fixture, 2), 'base'),
+          });
+          log(
+            `baseline: ${baseline.giftsPerSec} gifts/s, p50 ${baseline.p50Ms} ms, p99 ${baseline.p99Ms} ms`,
+          );
+        } finally {
+          await server.close();
+        }
       }
 
       // 3. End to end: a real `onair serve`, HTTP in, gift frames out over WebSocket.
@@ -405,32 +428,36 @@ export const gifts: Scenario = {
         }
         await sleep(200);
         const senders = await Promise.all(
-          fixture.wallets.slice(0, wsConcurrency).map((w) => giftSocket(child.url, w.token!)),
+          fixture.wallets
+            .slice(0, phases.has('ws') ? wsConcurrency : 0)
+            .map((w) => giftSocket(child.url, w.token!)),
         );
         const pickWs = chooser(fixture, 3);
-        const overWs = await closedLoop({
-          label: 'end to end (WebSocket)',
-          concurrency: wsConcurrency,
-          warmUpMs,
-          durationMs,
-          async send(w, n) {
-            const g = pickWs();
-            const wallet = fixture.wallets[w]!;
-            const key = `bench-ws-${w}-${n}`;
-            const answer = await senders[w]!.send({
-              to: g.creator.handle,
-              giftId: g.giftId,
-              quantity: g.quantity,
-              idempotencyKey: key,
+        const overWs = !phases.has('ws')
+          ? skipped(wsConcurrency)
+          : await closedLoop({
+              label: 'end to end (WebSocket)',
+              concurrency: wsConcurrency,
+              warmUpMs,
+              durationMs,
+              async send(w, n) {
+                const g = pickWs();
+                const wallet = fixture.wallets[w]!;
+                const key = `bench-ws-${w}-${n}`;
+                const answer = await senders[w]!.send({
+                  to: g.creator.handle,
+                  giftId: g.giftId,
+                  quantity: g.quantity,
+                  idempotencyKey: key,
+                });
+                if (answer.type === 'receipt') {
+                  acked.add(`gift:${wallet.id}:${key}`);
+                  return 'ok';
+                }
+                if (answer.code === 'gift.insufficient_coins') return 'refused';
+                throw new Error(`${answer.code}: ${answer.message}`);
+              },
             });
-            if (answer.type === 'receipt') {
-              acked.add(`gift:${wallet.id}:${key}`);
-              return 'ok';
-            }
-            if (answer.code === 'gift.insufficient_coins') return 'refused';
-            throw new Error(`${answer.code}: ${answer.message}`);
-          },
-        });
         for (const s of senders) s.socket.close();
         const framesOverWs = framesReceived;
         log(
@@ -439,27 +466,28 @@ export const gifts: Scenario = {
 
         const post = poster(child.url, httpConcurrency);
         const pick = chooser(fixture, 4);
-        endToEndHttp = await closedLoop({
-          label: 'end to end (HTTP)',
-          concurrency: httpConcurrency,
-          warmUpMs,
-          durationMs: Math.round(durationMs / 2),
-          async send(w, n) {
-            const g = pick();
-            const key = `bench-e2e-${w}-${n}`;
-            const res = await post(`/api/v1/rooms/${g.creator.handle}/gifts`, g.wallet.token!, {
-              giftId: g.giftId,
-              quantity: g.quantity,
-              idempotencyKey: key,
-            });
-            if (res.status === 201) {
-              acked.add(`gift:${g.wallet.id}:${key}`);
-              return 'ok';
-            }
-            if (res.status === 402) return 'refused';
-            throw new Error(`HTTP ${res.status}: ${res.body.slice(0, 200)}`);
-          },
-        });
+        if (phases.has('http'))
+          endToEndHttp = await closedLoop({
+            label: 'end to end (HTTP)',
+            concurrency: httpConcurrency,
+            warmUpMs,
+            durationMs: Math.round(durationMs / 2),
+            async send(w, n) {
+              const g = pick();
+              const key = `bench-e2e-${w}-${n}`;
+              const res = await post(`/api/v1/rooms/${g.creator.handle}/gifts`, g.wallet.token!, {
+                giftId: g.giftId,
+                quantity: g.quantity,
+                idempotencyKey: key,
+              });
+              if (res.status === 201) {
+                acked.add(`gift:${g.wallet.id}:${key}`);
+                return 'ok';
+              }
+              if (res.status === 402) return 'refused';
+              throw new Error(`HTTP ${res.status}: ${res.body.slice(0, 200)}`);
+            },
+          });
         await sleep(300);
         for (const s of sockets) s.close();
         endToEnd = { ...overWs, framesReceived: framesOverWs };
