@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestDatabaseHandle, testDatabases } from '../test/databases.ts';
-import { parseInt8 } from './database.ts';
+import { PREPARED, parseInt8 } from './database.ts';
 import { migrateToLatest } from './migrate.ts';
 
 describe('parseInt8', () => {
@@ -28,6 +28,20 @@ describe.each(testDatabases())('database on $name', (kind) => {
     await expect(sql`select 9007199254740993::int8 as x`.execute(database.db)).rejects.toThrow(
       /MAX_SAFE_INTEGER/,
     );
+  });
+
+  it('runs a statement marked PREPARED with fresh parameters each time (prepared once on Postgres)', async () => {
+    await database.db.connection().execute(async (conn) => {
+      const add = (n: number) =>
+        sql<{ v: number }>`${sql.raw(PREPARED)} select ${n}::int8 + 1 as v`.execute(conn);
+      expect((await add(1)).rows[0]!.v).toBe(2);
+      expect((await add(41)).rows[0]!.v).toBe(42);
+      if (kind.name !== 'postgres') return;
+      const { rows } = await sql<{ name: string; statement: string }>`
+        select name, statement from pg_prepared_statements`.execute(conn);
+      expect(rows.filter((r) => r.statement.startsWith(PREPARED))).toHaveLength(1);
+      expect(rows.find((r) => r.statement.startsWith(PREPARED))?.name).toMatch(/^onair_\d+$/);
+    });
   });
 
   it('re-running migrations applies nothing', async () => {

@@ -27,6 +27,34 @@ export interface DatabaseHandle {
 const INT8_OID = 20;
 
 /**
+ * A statement whose text starts with this is prepared once per connection and then only bound and
+ * executed (Postgres): the gift path's big statements run hundreds of times a second, and parsing and
+ * planning them each time cost the database as much as some of the writes. PGlite ignores the comment.
+ */
+export const PREPARED = '/* prepared */';
+
+const statementNames = new Map<string, string>();
+function statementName(text: string): string {
+  let name = statementNames.get(text);
+  if (!name) {
+    name = `onair_${statementNames.size + 1}`;
+    statementNames.set(text, name);
+  }
+  return name;
+}
+
+class PreparingClient extends pg.Client {
+  // biome-ignore lint/suspicious/noExplicitAny: pg's query() has many overloads; only (text, values) is rewritten.
+  override query(...args: any[]): any {
+    const [text, values] = args;
+    if (args.length <= 2 && typeof text === 'string' && text.startsWith(PREPARED))
+      return super.query({ name: statementName(text), text, values });
+    // biome-ignore lint/suspicious/noExplicitAny: passed through unchanged.
+    return (super.query as any)(...args);
+  }
+}
+
+/**
  * int8 comes back as a string from `pg` and as a number from PGlite. Both drivers get this parser so
  * counts, coins and diamonds are plain numbers everywhere, and a value JS cannot hold exactly fails
  * loudly instead of being rounded.
@@ -41,6 +69,7 @@ export function createDatabase(options: DatabaseOptions): DatabaseHandle {
   const plugins = [new CamelCasePlugin()];
   if (options.url) {
     const pool = new pg.Pool({
+      Client: PreparingClient,
       connectionString: options.url,
       max: options.poolSize ?? 10,
       ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),

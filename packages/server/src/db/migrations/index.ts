@@ -5,6 +5,7 @@ import * as m0003 from './0003_chat.ts';
 import * as m0004 from './0004_economy.ts';
 import * as m0005 from './0005_battles.ts';
 import * as m0006 from './0006_metrics.ts';
+import * as m0007 from './0007_ledger_tuning.ts';
 
 /** Every migration, in order. Names are permanent once released: they are the keys in kysely_migration. */
 export const migrations: Record<string, Migration> = {
@@ -14,4 +15,5 @@ export const migrations: Record<string, Migration> = {
   '0004_economy': m0004,
   '0005_battles': m0005,
   '0006_metrics': m0006,
+  '0007_ledger_tuning': m0007,
 };

@@ -96,7 +96,10 @@ export function createGiftsService(deps: GiftsDeps) {
   // Streaks are display state: per process, rebuilt by the next sends after a restart.
   const streaks = new Map<string, Streak>();
   const listeners: ((event: GiftEvent) => void)[] = [];
-  const newStreakId = () => randomBytes(6).toString('base64url');
+  // Unique across processes by the random prefix, and cheap: a gift storm makes one per gift.
+  const streakPrefix = randomBytes(6).toString('base64url');
+  let streakSeq = 0;
+  const newStreakId = () => `${streakPrefix}${(++streakSeq).toString(36)}`;
 
   async function resolveCreator(actor: Actor | null, handle: string) {
     const cached = creators.get(handle);

@@ -1,9 +1,9 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { conflict } from '../../errors.ts';
 
 /** Fingerprint of what a request asked for, stored with its effect so a retry can be compared. */
 export function requestHash(parts: readonly (string | number | null)[]): string {
-  return createHash('sha256').update(JSON.stringify(parts)).digest('base64url').slice(0, 32);
+  return hash('sha256', JSON.stringify(parts), 'base64url').slice(0, 32);
 }
 
 export const idempotencyConflict = () =>

@@ -1,6 +1,6 @@
 import type { Asset } from '@onair/core';
 import { type RawBuilder, sql } from 'kysely';
-import type { Db } from '../../db/database.ts';
+import { type Db, PREPARED } from '../../db/database.ts';
 
 export interface AccountRef {
   id: number;
@@ -72,7 +72,7 @@ export async function ensureAccounts(
  * transactions can wait for each other but never deadlock.
  */
 export async function lockAccounts(db: Db, ids: number[]): Promise<LockedAccount[]> {
-  const { rows } = await sql<LockedAccount>`
+  const { rows } = await sql<LockedAccount>`${sql.raw(PREPARED)}
     select id, owner_id, system_code, asset, kind, balance, carry
     from ledger_accounts where id = any(${ids}::bigint[])
     order by id
@@ -90,10 +90,11 @@ export interface FlushPosting {
 }
 
 /**
- * Writes a book in one statement: the transfers (inserted in list order, so ids ascend with it),
- * their postings, the new cached balances and any attached rows (the gift rows). One round trip
- * however large the batch, which keeps the time locks are held short; a duplicate idempotency key
- * fails the whole statement (unique violation).
+ * Writes a book in one statement: the transfers, their postings, the new cached balances and any
+ * attached rows (the gift rows). One round trip however large the batch, which keeps the time locks
+ * are held short. Transfer ids are drawn from the sequence first (`numbered(id, n)`: n is the 1-based
+ * position in the list), so postings and attached rows join on the position, not on the keys. A
+ * duplicate idempotency key fails the whole statement (unique violation).
  */
 export async function flush(
   db: Db,
@@ -102,21 +103,20 @@ export async function flush(
   balances: { id: number; balance: number; carry: number }[],
   /** A data-modifying CTE written in the same statement; it may join `numbered(id, n)`. */
   attached?: RawBuilder<unknown>,
-): Promise<{ id: number; n: number; createdAt: Date }[]> {
-  const { rows } = await sql<{ id: number; n: number; createdAt: Date }>`
-    with t as (
-      insert into ledger_transfers (idempotency_key, kind, request_hash)
-      select k, kind, h from unnest(${transfers.map((r) => r.key)}::text[], ${transfers.map((r) => r.kind)}::text[],
+): Promise<{ ids: number[]; createdAt: Date }> {
+  const { rows } = await sql<{ id: number; createdAt: Date | null }>`${sql.raw(PREPARED)}
+    with numbered as (
+      select n, nextval('ledger_transfers_id_seq') as id from generate_series(1, ${transfers.length}::int) as n
+    ), t as (
+      insert into ledger_transfers (id, idempotency_key, kind, request_hash) overriding system value
+      select numbered.id, v.k, v.kind, v.h
+      from unnest(${transfers.map((r) => r.key)}::text[], ${transfers.map((r) => r.kind)}::text[],
         ${transfers.map((r) => r.requestHash)}::text[]) with ordinality as v(k, kind, h, n)
-      order by n
-      returning id, idempotency_key, created_at
-    ), numbered as (
-      select t.id, t.created_at, v.n from t
-      join unnest(${transfers.map((r) => r.key)}::text[]) with ordinality as v(k, n) on v.k = t.idempotency_key
+      join numbered on numbered.n = v.n
     ), p as (
       insert into ledger_postings (account_id, transfer_id, asset, amount, balance_after)
       select v.a, numbered.id, v.asset, v.amount, v.after
-      from unnest(${postings.map((p) => p.transfer + 1)}::bigint[], ${postings.map((p) => p.accountId)}::bigint[],
+      from unnest(${postings.map((p) => p.transfer + 1)}::int[], ${postings.map((p) => p.accountId)}::bigint[],
         ${postings.map((p) => p.asset)}::text[], ${postings.map((p) => p.amount)}::bigint[],
         ${postings.map((p) => p.balanceAfter)}::bigint[]) as v(n, a, asset, amount, after)
       join numbered on numbered.n = v.n
@@ -126,8 +126,9 @@ export async function flush(
         ${balances.map((r) => r.carry)}::int[]) as v(id, balance, carry)
       where a.id = v.id
     )${attached ? sql`, attached as (${attached})` : sql``}
-    select id, n, created_at from numbered order by n`.execute(db);
-  return rows;
+    -- Every transfer of one transaction has the same created_at (now()): it is sent back once.
+    select id, case when n = 1 then now() end as created_at from numbered order by n`.execute(db);
+  return { ids: rows.map((r) => r.id), createdAt: rows[0]?.createdAt ?? new Date() };
 }
 
 /** Postgres' unique_violation on the idempotency key: the transfer exists already. */

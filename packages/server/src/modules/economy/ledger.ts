@@ -112,9 +112,9 @@ export class LedgerBook {
       balances,
       attached,
     );
-    if (rows.length !== this.transfers.length)
-      throw new LedgerRuleError(`flushed ${rows.length} of ${this.transfers.length} transfers`);
-    for (const r of rows) out.set(this.transfers[r.n - 1]!.spec.key, { id: r.id, createdAt: r.createdAt });
+    if (rows.ids.length !== this.transfers.length)
+      throw new LedgerRuleError(`flushed ${rows.ids.length} of ${this.transfers.length} transfers`);
+    rows.ids.forEach((id, i) => out.set(this.transfers[i]!.spec.key, { id, createdAt: rows.createdAt }));
     return out;
   }
 }
