@@ -114,7 +114,9 @@ export class LedgerBook {
     );
     if (rows.ids.length !== this.transfers.length)
       throw new LedgerRuleError(`flushed ${rows.ids.length} of ${this.transfers.length} transfers`);
-    rows.ids.forEach((id, i) => out.set(this.transfers[i]!.spec.key, { id, createdAt: rows.createdAt }));
+    rows.ids.forEach((id, i) => {
+      out.set(this.transfers[i]!.spec.key, { id, createdAt: rows.createdAt });
+    });
     return out;
   }
 }
