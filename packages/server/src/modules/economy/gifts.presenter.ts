@@ -31,12 +31,26 @@ export interface ReceiptFacts {
   createdAt: Date;
 }
 
+/** A batch's receipts share one commit time: its two timestamps are formatted once, not per gift. */
+let lastTimes: { at: number; createdAt: string; endsAt: string } | undefined;
+function receiptTimes(createdAt: Date) {
+  const at = createdAt.getTime();
+  if (lastTimes?.at !== at)
+    lastTimes = {
+      at,
+      createdAt: createdAt.toISOString(),
+      endsAt: new Date(at + STREAK_WINDOW_MS).toISOString(),
+    };
+  return lastTimes;
+}
+
 /**
  * What the sender gets back; built from the same stored facts the first time and on every retry, so a
  * retried request sees exactly the original answer. The unit price is the one charged, even if the
  * catalog changed since.
  */
 export function presentReceipt(f: ReceiptFacts): GiftReceipt {
+  const times = receiptTimes(f.createdAt);
   return {
     id: String(f.transferId),
     sessionId: f.sessionId,
@@ -48,9 +62,9 @@ export function presentReceipt(f: ReceiptFacts): GiftReceipt {
     streak: {
       id: f.streakId,
       count: f.streakCount,
-      endsAt: new Date(f.createdAt.getTime() + STREAK_WINDOW_MS).toISOString(),
+      endsAt: times.endsAt,
     },
-    createdAt: f.createdAt.toISOString(),
+    createdAt: times.createdAt,
   };
 }
 
