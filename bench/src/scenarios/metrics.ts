@@ -32,7 +32,7 @@ const COMMENT = 3;
 const HEART = 4;
 const SHARE = 5;
 const FOLLOW = 6;
-const GIFT = 7;
+// Gifts (7) are not captured: the studio reads them from the economy's gift rows.
 
 /**
  * Studio metrics at scale: N synthetic view/engagement events over 1,000 one-hour sessions of 10
@@ -126,17 +126,13 @@ export const metrics: Scenario = {
           const actions = Math.min(perSession - n - 1, Math.floor(random() * 8));
           for (let a = 0; a < actions; a++) {
             const r = random();
-            const kind = r < 0.5 ? HEART : r < 0.85 ? COMMENT : r < 0.93 ? GIFT : r < 0.97 ? SHARE : FOLLOW;
+            const kind = r < 0.5 ? HEART : r < 0.93 ? COMMENT : r < 0.97 ? SHARE : FOLLOW;
             recorder.record(
               s.id,
               viewer,
               kind as 3,
               from + Math.floor(random() * (to - from)),
-              kind === GIFT
-                ? 1 + Math.floor(random() * 100)
-                : kind === HEART
-                  ? 1 + Math.floor(random() * 10)
-                  : 1,
+              kind === HEART ? 1 + Math.floor(random() * 10) : 1,
             );
             n++;
           }

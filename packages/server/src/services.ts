@@ -10,7 +10,7 @@ import { createChatService } from './modules/chat/chat.service.ts';
 import { createEconomyService, economyConfig } from './modules/economy/economy.service.ts';
 import { createLiveService } from './modules/live/live.service.ts';
 import { createSocialService } from './modules/social/social.service.ts';
-import { captureGift, captureRoomLog } from './modules/studio/capture.ts';
+import { captureRoomLog } from './modules/studio/capture.ts';
 import { createMetricsRecorder } from './modules/studio/recorder.ts';
 import { createStudioService } from './modules/studio/studio.service.ts';
 import type { Bus } from './realtime/bus.ts';
@@ -74,7 +74,6 @@ export function createServices({ config, db, bus, logger, secretKey, redis }: Se
     config: economyConfig(config),
     dbConnections: config.DATABASE_URL ? 10 : 1,
   });
-  economy.gifts.onGift(captureGift(metrics));
   const studio = createStudioService({
     db,
     recorder: metrics,

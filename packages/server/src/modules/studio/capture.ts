@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { EventKind } from '@onair/core';
-import type { GiftEvent } from '@onair/protocol';
 import type { HubClient, RoomHub } from '../../realtime/room-hub.ts';
 import type { RoomLog } from '../../realtime/room-log.ts';
 import type { MetricsRecorder } from './recorder.ts';
@@ -32,18 +31,6 @@ export function captureRoomLog(log: RoomLog, recorder: MetricsRecorder): RoomLog
       return event;
     },
   };
-}
-
-/** A committed gift, with its coins. */
-export function captureGift(recorder: MetricsRecorder) {
-  return (event: GiftEvent) =>
-    recorder.record(
-      event.sessionId,
-      event.from.id,
-      EventKind.gift,
-      Date.parse(event.at) || Date.now(),
-      event.totalCoins,
-    );
 }
 
 /** Accepted heart taps and reactions, per viewer (the gateway checked the rate and room already). */

@@ -1,4 +1,4 @@
-import type { MetricEvent, SessionMetrics, ViewerSummary } from '@onair/core';
+import { EventKind, type MetricEvent, type SessionMetrics, type ViewerSummary } from '@onair/core';
 import { sql } from 'kysely';
 import type { Db } from '../../db/database.ts';
 
@@ -22,10 +22,18 @@ export async function insertEvents(db: Db, c: EventColumns): Promise<void> {
                 ${c.ats}::float8[], ${c.values}::int8[]) as u(s, v, k, t, val)`.execute(db);
 }
 
+/**
+ * A session's events: the captured ones, and its gifts read from the economy's own gift rows (the
+ * ledger's record, so the studio can never count a gift the ledger does not hold). Gift rows captured
+ * into metric_events by earlier versions are skipped, not counted twice.
+ */
 export async function loadEvents(db: Db, sessionId: string): Promise<MetricEvent[]> {
   const { rows } = await sql<MetricEvent>`
     select viewer_id, kind, (extract(epoch from at) * 1000)::float8 as at, value
-    from metric_events where session_id = ${sessionId}`.execute(db);
+    from metric_events where session_id = ${sessionId} and kind <> ${EventKind.gift}
+    union all
+    select sender_id, ${EventKind.gift}::int2, (extract(epoch from created_at) * 1000)::float8, coins
+    from gift_events where session_id = ${sessionId}`.execute(db);
   return rows;
 }
 
