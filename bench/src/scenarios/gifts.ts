@@ -329,9 +329,7 @@ export const gifts: Scenario = {
       ROLES: 'api,gateway,worker',
       // Group commit settings can be tried from the bench's own environment.
       ...Object.fromEntries(
-        ['GIFT_BATCH_MS', 'GIFT_BATCH_MAX'].flatMap((k) =>
-          process.env[k] ? [[k, process.env[k]]] : [],
-        ),
+        ['GIFT_BATCH_MS', 'GIFT_BATCH_MAX'].flatMap((k) => (process.env[k] ? [[k, process.env[k]]] : [])),
       ),
       ...extra,
     });
