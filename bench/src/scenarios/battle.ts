@@ -2,11 +2,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { Agent, request } from 'node:http';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { loadConfig, startServer } from '@onair/server';
 import { freePort, spawnServer } from '@onair/server/testing';
 import { sql } from 'kysely';
 import { WebSocket } from 'ws';
 import { goLiveThroughHooks } from '../go-live.ts';
+import { pool, rng } from '../load.ts';
 import { scratchDatabase } from '../scratch-db.ts';
 import { percentile, progress, round } from '../stats.ts';
 import type { Scenario } from '../types.ts';
@@ -24,19 +26,6 @@ const GIFT_MIX: [giftId: string, weight: number][] = [
 const PICK = GIFT_MIX.flatMap(([id, w]) => Array<string>(w).fill(id));
 const SPEED_ROUND_S = 5;
 
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 interface Person {
   id: string;
   handle: string;
@@ -49,18 +38,6 @@ interface BattleInfo {
   handles: [string, string];
   startedAt: number;
   endsAt: number;
-}
-
-async function pool<T>(items: T[], limit: number, fn: (item: T, i: number) => Promise<void>) {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: limit }, async () => {
-      while (next < items.length) {
-        const i = next++;
-        await fn(items[i]!, i);
-      }
-    }),
-  );
 }
 
 /** Keep-alive JSON requests (lighter than fetch, so the load generator steals less CPU). */

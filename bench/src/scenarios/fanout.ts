@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { type ChildHandle, spawnChild } from '../fanout/child.ts';
 import { type SharedBackends, startOnAirRoom } from '../fanout/onair.ts';
@@ -55,7 +56,6 @@ async function waitForCalm(ours: number[], log: (m: string) => void): Promise<st
   return `still ${round(other, 2)} cores busy after 30 s`;
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const monoUs = () => Number(process.hrtime.bigint() / 1000n);
 
 const CLOCK_TICKS = (() => {

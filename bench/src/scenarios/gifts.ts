@@ -2,10 +2,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { Agent, request } from 'node:http';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { loadConfig, startServer } from '@onair/server';
 import { freePort, spawnServer } from '@onair/server/testing';
 import { WebSocket } from 'ws';
 import { goLiveThroughHooks } from '../go-live.ts';
+import { pool, rng } from '../load.ts';
 import { scratchDatabase } from '../scratch-db.ts';
 import { percentile, progress, round } from '../stats.ts';
 import type { Scenario } from '../types.ts';
@@ -22,18 +24,6 @@ const GIFT_MIX: [giftId: string, weight: number][] = [
   ['galaxy', 1],
 ];
 const PICK = GIFT_MIX.flatMap(([id, w]) => Array<string>(w).fill(id));
-
-/** Small deterministic PRNG, so runs are comparable. */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Person {
   id: string;
@@ -61,8 +51,6 @@ interface PhaseResult {
   concurrency: number;
   durationMs: number;
 }
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Runs `concurrency` closed-loop senders for a warm-up, then measures for `durationMs`. */
 async function closedLoop(opts: {
@@ -116,23 +104,6 @@ async function closedLoop(opts: {
     concurrency: opts.concurrency,
     durationMs: opts.durationMs,
   };
-}
-
-/** Runs `fn` over `items` with at most `limit` at once. */
-async function pool<T>(items: T[], limit: number, fn: (item: T, i: number) => Promise<void>, label?: string) {
-  let next = 0;
-  let done = 0;
-  await Promise.all(
-    Array.from({ length: limit }, async () => {
-      while (next < items.length) {
-        const i = next++;
-        await fn(items[i]!, i);
-        done++;
-        if (label && done % 50 === 0) progress(label, done, items.length);
-      }
-    }),
-  );
-  if (label) progress(label, items.length, items.length);
 }
 
 /**

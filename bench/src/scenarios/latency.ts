@@ -1,4 +1,5 @@
 import { cpus, loadavg } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { OnAirClient } from '@onair/sdk';
 import { freePort, resolveFfmpeg, spawnServer } from '@onair/server/testing';
@@ -20,8 +21,6 @@ const VIEWER_SWARM = fileURLToPath(new URL('../latency/viewer-swarm.ts', import.
 const STREAM = { width: 720, height: 1280, fps: 30, videoKbps: 2500, audioKbps: 96 } as const;
 /** Frames in the first seconds of a viewer include the cached GOP: not steady-state latency. */
 const WARM_UP_MS = 2000;
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function until<T>(
   what: string,

@@ -1,28 +1,17 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { cpus, loadavg } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { buildApp, loadConfig } from '@onair/server';
 import { sql } from 'kysely';
 import pino from 'pino';
 import { createDatabase } from '../../../packages/server/src/db/database.ts';
 import { migrateToLatest } from '../../../packages/server/src/db/migrate.ts';
 import { createMetricsRecorder } from '../../../packages/server/src/modules/studio/recorder.ts';
+import { rng } from '../load.ts';
 import { scratchDatabase } from '../scratch-db.ts';
 import { percentile, progress, round } from '../stats.ts';
 import type { Scenario } from '../types.ts';
 
-/** Small deterministic PRNG, so runs are comparable. */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const HOUR = 3_600_000;
 
 // Event kinds, as the studio stores them (packages/core/src/metrics/events.ts).
