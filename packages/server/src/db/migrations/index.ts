@@ -6,6 +6,7 @@ import * as m0004 from './0004_economy.ts';
 import * as m0005 from './0005_battles.ts';
 import * as m0006 from './0006_metrics.ts';
 import * as m0007 from './0007_ledger_tuning.ts';
+import * as m0008 from './0008_gift_batch.ts';
 
 /** Every migration, in order. Names are permanent once released: they are the keys in kysely_migration. */
 export const migrations: Record<string, Migration> = {
@@ -16,4 +17,5 @@ export const migrations: Record<string, Migration> = {
   '0005_battles': m0005,
   '0006_metrics': m0006,
   '0007_ledger_tuning': m0007,
+  '0008_gift_batch': m0008,
 };

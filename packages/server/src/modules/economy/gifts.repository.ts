@@ -1,6 +1,6 @@
 import type { CreateGiftBody, UpdateGiftBody } from '@onair/protocol';
-import { type RawBuilder, sql } from 'kysely';
-import type { Db } from '../../db/database.ts';
+import { sql } from 'kysely';
+import { type Db, PREPARED } from '../../db/database.ts';
 import type { GiftCatalogRow, GiftEventRow } from '../../db/schema.ts';
 
 export function findGifts(db: Db, ids: string[]): Promise<GiftCatalogRow[]> {
@@ -33,23 +33,52 @@ export function updateGift(db: Db, id: string, patch: UpdateGiftBody): Promise<G
     .executeTakeFirst();
 }
 
-export type NewGiftEvent = Omit<GiftEventRow, 'createdAt' | 'transferId'> & {
-  /** 1-based position of the gift's transfer in the ledger book being flushed. */
-  transfer: number;
-};
+/** One gift of a batch; accounts are named by their position in the batch's sorted account list. */
+export interface BatchGift {
+  key: string;
+  requestHash: string;
+  senderAccount: number;
+  creatorAccount: number;
+  coins: number;
+  senderId: string;
+  creatorId: string;
+  sessionId: string;
+  giftId: string;
+  quantity: number;
+  streakId: string;
+  streakCount: number;
+}
 
-/** The gift rows, as a statement attached to the ledger flush (it joins the new transfer ids). */
-export function giftEventsInsert(rows: NewGiftEvent[]): RawBuilder<unknown> {
-  const col = <K extends keyof NewGiftEvent>(k: K) => rows.map((r) => r[k]);
-  return sql`
-    insert into gift_events (transfer_id, sender_id, creator_id, session_id, gift_id, quantity, coins, diamonds, streak_id, streak_count)
-    select numbered.id, v.sender, v.creator, v.session, v.gift, v.quantity, v.coins, v.diamonds, v.streak, v.streak_count
-    from unnest(
-      ${col('transfer')}::bigint[], ${col('senderId')}::uuid[], ${col('creatorId')}::uuid[],
-      ${col('sessionId')}::uuid[], ${col('giftId')}::text[], ${col('quantity')}::int[],
-      ${col('coins')}::bigint[], ${col('diamonds')}::bigint[], ${col('streakId')}::text[],
-      ${col('streakCount')}::int[]) as v(n, sender, creator, session, gift, quantity, coins, diamonds, streak, streak_count)
-    join numbered on numbered.n = v.n`;
+export interface BatchOutcome {
+  /** Null: refused, the sender's balance could not pay it. */
+  transferId: number | null;
+  /** The sender's coin balance after the gift, or, when refused, the balance it met. */
+  balanceAfter: number;
+  diamonds: number;
+}
+
+/**
+ * Commits a batch of gifts in one statement and its own transaction (`onair_send_gifts`, migration
+ * 0008): locks in sorted order, applies each gift in order, writes transfers, postings, gift rows and
+ * balances. A key already in the ledger fails the whole statement (unique violation).
+ */
+export async function sendGifts(
+  db: Db,
+  batch: { accounts: number[]; sink: number; issuance: number; platformShareBps: number; gifts: BatchGift[] },
+): Promise<{ outcomes: BatchOutcome[]; createdAt: Date }> {
+  const { gifts } = batch;
+  const col = <K extends keyof BatchGift>(k: K) => gifts.map((g) => g[k]);
+  // 1-based positions: the function indexes Postgres arrays.
+  const position = new Map(batch.accounts.map((id, i) => [id, i + 1]));
+  const ix = (k: 'senderAccount' | 'creatorAccount') => gifts.map((g) => position.get(g[k]) ?? 0);
+  const { rows } = await sql<BatchOutcome & { createdAt: Date | null }>`${sql.raw(PREPARED)}
+    select * from onair_send_gifts(
+      ${batch.accounts}::bigint[], ${position.get(batch.sink)}::int, ${position.get(batch.issuance)}::int, ${batch.platformShareBps}::int,
+      ${col('key')}::text[], ${col('requestHash')}::text[], ${ix('senderAccount')}::int[],
+      ${ix('creatorAccount')}::int[], ${col('coins')}::bigint[], ${col('senderId')}::uuid[],
+      ${col('creatorId')}::uuid[], ${col('sessionId')}::uuid[], ${col('giftId')}::text[],
+      ${col('quantity')}::int[], ${col('streakId')}::text[], ${col('streakCount')}::int[])`.execute(db);
+  return { outcomes: rows, createdAt: rows[0]?.createdAt ?? new Date() };
 }
 
 export interface ReceiptRow extends GiftEventRow {

@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import {
   type Actor,
   advanceStreak,
-  creatorShare,
   giftCost,
   isStreakable,
   STREAK_WINDOW_MS,
@@ -262,86 +261,78 @@ export function createGiftsService(deps: GiftsDeps) {
 
     const committed: { i: number; receipt: GiftReceipt }[] = [];
     if (todo.length > 0) {
+      // Streaks advance in batch order before the commit; a gift refused for want of coins keeps the
+      // count it was given (a gap in "x17" at worst) but its streak state is not kept past the batch.
       const overlay = new Map<string, Streak>();
-      await db.transaction().execute(async (trx) => {
-        const book = await ledger.lock(trx, [
+      const batch = todo.map(({ i, gift, coins, sessionId }): repo.BatchGift & { streak: Streak } => {
+        const it = items[i]!;
+        const streakKey = `${it.sender.id}:${sessionId}:${gift.id}`;
+        const streak = advanceStreak(
+          overlay.get(streakKey) ?? streaks.get(streakKey),
+          { at: it.at, quantity: it.quantity, comboId: it.comboId, streakable: isStreakable(gift.tier) },
+          newStreakId,
+        );
+        overlay.set(streakKey, streak);
+        return {
+          key: it.key,
+          requestHash: it.hash,
+          senderAccount: senderAccounts.get(it.sender.id)!,
+          creatorAccount: creatorAccounts.get(it.creator.id)!,
+          coins,
+          senderId: it.sender.id,
+          creatorId: it.creator.id,
+          sessionId,
+          giftId: gift.id,
+          quantity: it.quantity,
+          streakId: streak.id,
+          streakCount: streak.count,
+          streak,
+        };
+      });
+      const accounts = [
+        ...new Set([
           sink,
           issuance,
-          ...todo.map((t) => senderAccounts.get(items[t.i]!.sender.id)!),
-          ...todo.map((t) => creatorAccounts.get(items[t.i]!.creator.id)!),
-        ]);
-        const pending: (repo.NewGiftEvent & {
-          i: number;
-          key: string;
-          gift: GiftCatalogRow;
-          balanceAfter: number;
-        })[] = [];
-        for (const { i, gift, coins, sessionId } of todo) {
-          const it = items[i]!;
-          const senderAccount = senderAccounts.get(it.sender.id)!;
-          const creatorAccount = creatorAccounts.get(it.creator.id)!;
-          const share = creatorShare(coins, deps.platformShareBps, book.account(creatorAccount).carry);
-          const postings = [
-            { accountId: senderAccount, amount: -coins },
-            { accountId: sink, amount: coins },
-          ];
-          if (share.diamonds > 0)
-            postings.push(
-              { accountId: issuance, amount: -share.diamonds },
-              { accountId: creatorAccount, amount: share.diamonds },
-            );
-          const transfer = book.size + 1;
-          const posted = book.post({ key: it.key, kind: 'gift', requestHash: it.hash, postings });
-          if (!posted.ok) {
-            refuse(i, insufficient(posted.balance, coins));
-            continue;
-          }
-          book.setCarry(creatorAccount, share.carry);
-          const streakKey = `${it.sender.id}:${sessionId}:${gift.id}`;
-          const streak = advanceStreak(
-            overlay.get(streakKey) ?? streaks.get(streakKey),
-            { at: it.at, quantity: it.quantity, comboId: it.comboId, streakable: isStreakable(gift.tier) },
-            newStreakId,
-          );
-          overlay.set(streakKey, streak);
-          pending.push({
-            i,
-            key: it.key,
+          ...batch.map((g) => g.senderAccount),
+          ...batch.map((g) => g.creatorAccount),
+        ]),
+      ].sort((a, b) => a - b);
+      const { outcomes, createdAt } = await repo.sendGifts(db, {
+        accounts,
+        sink,
+        issuance,
+        platformShareBps: deps.platformShareBps,
+        gifts: batch,
+      });
+      if (outcomes.length !== batch.length)
+        throw new Error(`gift batch returned ${outcomes.length} outcomes for ${batch.length} gifts`);
+      const kept = new Map<string, Streak>();
+      outcomes.forEach((o, n) => {
+        const { i, gift, coins } = todo[n]!;
+        const g = batch[n]!;
+        if (o.transferId === null) {
+          refuse(i, insufficient(o.balanceAfter, coins));
+          return;
+        }
+        kept.set(`${g.senderId}:${g.sessionId}:${g.giftId}`, g.streak);
+        committed.push({
+          i,
+          receipt: presentReceipt({
+            transferId: o.transferId,
+            sessionId: g.sessionId,
             gift,
-            balanceAfter: book.account(senderAccount).balance,
-            transfer,
-            senderId: it.sender.id,
-            creatorId: it.creator.id,
-            sessionId,
-            giftId: gift.id,
-            quantity: it.quantity,
+            quantity: g.quantity,
             coins,
-            diamonds: share.diamonds,
-            streakId: streak.id,
-            streakCount: streak.count,
-          });
-        }
-        // Transfers, postings, balances and the gift rows: one statement while the locks are held.
-        const flushed = await book.flush(
-          trx,
-          pending.length > 0 ? repo.giftEventsInsert(pending) : undefined,
-        );
-        for (const { i, key, gift, balanceAfter, transfer: _, ...row } of pending) {
-          const transfer = flushed.get(key)!;
-          committed.push({
-            i,
-            receipt: presentReceipt({
-              ...row,
-              gift,
-              balanceAfter,
-              transferId: transfer.id,
-              createdAt: transfer.createdAt,
-            }),
-          });
-        }
+            diamonds: o.diamonds,
+            balanceAfter: o.balanceAfter,
+            streakId: g.streakId,
+            streakCount: g.streakCount,
+            createdAt,
+          }),
+        });
       });
       pruneStreaks(now());
-      for (const [k, s] of overlay) streaks.set(k, s);
+      for (const [k, s] of kept) streaks.set(k, s);
     }
 
     if (!lookup) await answerFromLedger(items, refused, results);

@@ -1,5 +1,5 @@
 import type { Asset } from '@onair/core';
-import { type RawBuilder, sql } from 'kysely';
+import { sql } from 'kysely';
 import { type Db, PREPARED } from '../../db/database.ts';
 
 export interface AccountRef {
@@ -90,19 +90,17 @@ export interface FlushPosting {
 }
 
 /**
- * Writes a book in one statement: the transfers, their postings, the new cached balances and any
- * attached rows (the gift rows). One round trip however large the batch, which keeps the time locks
- * are held short. Transfer ids are drawn from the sequence first (`numbered(id, n)`: n is the 1-based
- * position in the list), so postings and attached rows join on the position, not on the keys. A
- * duplicate idempotency key fails the whole statement (unique violation).
+ * Writes a book in one statement: the transfers, their postings and the new cached balances. One
+ * round trip however large the book, which keeps the time locks are held short. Transfer ids are
+ * drawn from the sequence first (`numbered(id, n)`: n is the 1-based position in the list), so
+ * postings join on the position, not on the keys. A duplicate idempotency key fails the whole
+ * statement (unique violation).
  */
 export async function flush(
   db: Db,
   transfers: { key: string; kind: string; requestHash: string }[],
   postings: FlushPosting[],
   balances: { id: number; balance: number; carry: number }[],
-  /** A data-modifying CTE written in the same statement; it may join `numbered(id, n)`. */
-  attached?: RawBuilder<unknown>,
 ): Promise<{ ids: number[]; createdAt: Date }> {
   const { rows } = await sql<{ id: number; createdAt: Date | null }>`${sql.raw(PREPARED)}
     with numbered as (
@@ -125,7 +123,7 @@ export async function flush(
       from unnest(${balances.map((r) => r.id)}::bigint[], ${balances.map((r) => r.balance)}::bigint[],
         ${balances.map((r) => r.carry)}::int[]) as v(id, balance, carry)
       where a.id = v.id
-    )${attached ? sql`, attached as (${attached})` : sql``}
+    )
     -- Every transfer of one transaction has the same created_at (now()): it is sent back once.
     select id, case when n = 1 then now() end as created_at from numbered order by n`.execute(db);
   return { ids: rows.map((r) => r.id), createdAt: rows[0]?.createdAt ?? new Date() };

@@ -1,6 +1,5 @@
 import { type Asset, applyPosting, assertBalanced, LedgerRuleError } from '@onair/core';
 import type { TransferKind } from '@onair/protocol';
-import type { RawBuilder } from 'kysely';
 import type { Db } from '../../db/database.ts';
 import type { LockedAccount } from './ledger.repository.ts';
 import * as repo from './ledger.repository.ts';
@@ -92,12 +91,8 @@ export class LedgerBook {
     this.touched.add(id);
   }
 
-  /**
-   * Writes every posted transfer, its postings and the new balances (and `attached`, a statement
-   * that may join `numbered(id, n)`: n is the 1-based position of a transfer in this book); returns
-   * transfer ids by key.
-   */
-  async flush(trx: Db, attached?: RawBuilder<unknown>): Promise<Map<string, FlushedTransfer>> {
+  /** Writes every posted transfer, its postings and the new balances; returns transfer ids by key. */
+  async flush(trx: Db): Promise<Map<string, FlushedTransfer>> {
     const out = new Map<string, FlushedTransfer>();
     if (this.transfers.length === 0 && this.touched.size === 0) return out;
     const postings = this.transfers.flatMap((t, transfer) => t.postings.map((p) => ({ ...p, transfer })));
@@ -110,7 +105,6 @@ export class LedgerBook {
       this.transfers.map((t) => ({ key: t.spec.key, kind: t.spec.kind, requestHash: t.spec.requestHash })),
       postings,
       balances,
-      attached,
     );
     if (rows.ids.length !== this.transfers.length)
       throw new LedgerRuleError(`flushed ${rows.ids.length} of ${this.transfers.length} transfers`);
