@@ -35,6 +35,26 @@ describe('group commit', () => {
     ]);
   });
 
+  it('shares what is queued over the free slots, so two batches overlap instead of one taking all', async () => {
+    const batches: number[][] = [];
+    const gc = createGroupCommitter<number, number>({
+      windowMs: 5,
+      maxBatch: 100,
+      concurrency: 2,
+      async commit(items) {
+        batches.push(items);
+        await delay(5);
+        return items.map((value) => ({ ok: true, value }));
+      },
+    });
+    const all = Array.from({ length: 9 }, (_, i) => gc.submit(i));
+    expect(await Promise.all(all)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(batches).toEqual([
+      [0, 1, 2, 3, 4],
+      [5, 6, 7, 8],
+    ]);
+  });
+
   it('caps batches, keeps order, and queues while a batch is committing', async () => {
     const batches: number[][] = [];
     let concurrent = 0;

@@ -69,7 +69,10 @@ export function createGroupCommitter<I, O>(opts: GroupCommitOptions<I, O>) {
     timer = undefined;
     soon = false;
     while (inFlight < opts.concurrency && queue.length > 0) {
-      const batch = queue.splice(0, opts.maxBatch);
+      // Shared out over the free slots: two half batches keep the database busy with one while Node
+      // answers and refills the other, where one whole batch would leave each side waiting in turn.
+      const size = Math.min(opts.maxBatch, Math.ceil(queue.length / (opts.concurrency - inFlight)));
+      const batch = queue.splice(0, size);
       inFlight++;
       void commitBatch(batch).finally(() => {
         inFlight--;
