@@ -19,15 +19,19 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export function openDatabase(config: Config): DatabaseHandle {
-  return createDatabase({ url: config.DATABASE_URL, dataDir: `${config.DATA_DIR}/pglite` });
+export function openDatabase(config: Config, logger?: Logger): DatabaseHandle {
+  return createDatabase({
+    url: config.DATABASE_URL,
+    dataDir: `${config.DATA_DIR}/pglite`,
+    onIdleError: (err) => logger?.warn({ err }, 'an idle database connection failed; the pool replaces it'),
+  });
 }
 
 export async function startServer(
   config: Config,
   logger: Logger = createLogger(config.LOG_LEVEL),
 ): Promise<RunningServer> {
-  const database = openDatabase(config);
+  const database = openDatabase(config, logger);
   const applied = await migrateToLatest(database.db);
   if (applied.length > 0) logger.info({ applied }, 'database migrated');
 

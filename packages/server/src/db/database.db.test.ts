@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestDatabaseHandle, testDatabases } from '../test/databases.ts';
-import { PREPARED, parseInt8 } from './database.ts';
+import { createDatabase, PREPARED, parseInt8 } from './database.ts';
 import { migrateToLatest } from './migrate.ts';
 
 describe('parseInt8', () => {
@@ -43,6 +43,30 @@ describe.each(testDatabases())('database on $name', (kind) => {
       expect(rows.find((r) => r.statement.startsWith(PREPARED))?.name).toMatch(/^onair_\d+$/);
     });
   });
+
+  it.runIf(kind.name === 'postgres')(
+    'survives an idle connection ended by the server, and opens a new one',
+    async () => {
+      const errors: Error[] = [];
+      const other = createDatabase({
+        url: process.env.DATABASE_URL,
+        poolSize: 1,
+        onIdleError: (err) => errors.push(err),
+      });
+      try {
+        const pid = (await sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(other.db)).rows[0]!
+          .pid;
+        await sql`select pg_terminate_backend(${pid}::int)`.execute(database.db);
+        await expect.poll(() => errors.length).toBe(1);
+        expect(errors[0]!.message).toMatch(/terminat/);
+        const again = (await sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(other.db)).rows[0]!
+          .pid;
+        expect(again).not.toBe(pid);
+      } finally {
+        await other.close();
+      }
+    },
+  );
 
   it('re-running migrations applies nothing', async () => {
     expect(await migrateToLatest(database.db)).toEqual([]);

@@ -16,6 +16,12 @@ export interface DatabaseOptions {
   /** Postgres only: put every table in this schema (tests use one per file). */
   schema?: string | undefined;
   poolSize?: number;
+  /**
+   * Postgres only: an idle pooled connection failed (the server restarted, or an admin ended it).
+   * The pool drops that connection and opens another when next needed; without a listener, Node
+   * would treat the event as unhandled and exit.
+   */
+  onIdleError?: (err: Error) => void;
 }
 
 export interface DatabaseHandle {
@@ -80,6 +86,7 @@ export function createDatabase(options: DatabaseOptions): DatabaseHandle {
             : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
       },
     });
+    pool.on('error', options.onIdleError ?? (() => {}));
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins });
     return { db, dialect: 'postgres', close: () => db.destroy() };
   }
