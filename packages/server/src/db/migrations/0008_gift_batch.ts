@@ -58,15 +58,16 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
       for i in 1..n loop
         s := p_sender_ix[i];
+        c := p_creator_ix[i];
         cost := p_coins[i];
-        if cost <= 0 then
-          raise exception 'onair_send_gifts: gift % costs % coins', i, cost;
+        -- The caller's bugs, never a user's: fail the batch rather than post from a missing account.
+        if cost is null or cost <= 0 or s is null or c is null or bal[s] is null or bal[c] is null then
+          raise exception 'onair_send_gifts: gift % is malformed (cost %, accounts % and %)', i, cost, s, c;
         end if;
         if bal[s] < cost then
           sender_after[i] := bal[s];
           continue;
         end if;
-        c := p_creator_ix[i];
         bal[s] := bal[s] - cost;
         sender_after[i] := bal[s];
         bal[p_sink] := bal[p_sink] + cost;

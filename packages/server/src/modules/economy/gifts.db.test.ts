@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { topics } from '../../realtime/bus.ts';
 import { signup, testApp } from '../../test/app.ts';
 import { type TestDatabaseHandle, testDatabases } from '../../test/databases.ts';
+import { countGiftTransfers, sendGifts } from './gifts.repository.ts';
 import {
   buyCoins,
   endLive,
@@ -163,6 +164,78 @@ describe.each(testDatabases())('gifting on $name', (kind) => {
     expect(refused[0]!.statusCode).toBe(402);
     expect(refused[0]!.json().error.data).toEqual({ balance: 10, required: 30 });
     expect((await wallet(app, poor)).coins).toBe(10);
+    await expectLedgerOk(database.db);
+  });
+
+  it('lets a cheaper gift through after a dearer one the wallet could not pay, in one batch', async () => {
+    const spender = await signup(app);
+    await buyCoins(app, spender, 'coins_70');
+    const { ledger } = app.services.economy;
+    const [sink, issuance, coins, diamonds] = await Promise.all([
+      ledger.systemAccount('coin_sink'),
+      ledger.systemAccount('diamond_issuance'),
+      ledger.accountId(spender.user.id, 'COIN', false),
+      ledger.accountId(creator.user.id, 'DIAMOND', true),
+    ]);
+    const gift = (giftId: string, quantity: number, cost: number) => ({
+      key: newKey('batch'),
+      requestHash: 'x',
+      senderAccount: coins!,
+      creatorAccount: diamonds!,
+      coins: cost,
+      senderId: spender.user.id,
+      creatorId: creator.user.id,
+      sessionId,
+      giftId,
+      quantity,
+      streakId: newKey('streak'),
+      streakCount: quantity,
+    });
+    const { outcomes } = await sendGifts(database.db, {
+      accounts: [sink, issuance, coins!, diamonds!].sort((a, b) => a - b),
+      sink,
+      issuance,
+      platformShareBps: 5000,
+      gifts: [gift('doughnut', 3, 90), gift('rose', 5, 5)],
+    });
+    expect(outcomes[0]).toMatchObject({ transferId: null, balanceAfter: 70, diamonds: 0 });
+    expect(outcomes[1]).toMatchObject({ balanceAfter: 65 });
+    expect(outcomes[1]!.transferId).toBeGreaterThan(0);
+    expect((await wallet(app, spender)).coins).toBe(65);
+    await expectLedgerOk(database.db);
+  });
+
+  it('fails a malformed batch whole at the database, writing nothing', async () => {
+    const [sink, issuance] = await Promise.all([
+      app.services.economy.ledger.systemAccount('coin_sink'),
+      app.services.economy.ledger.systemAccount('diamond_issuance'),
+    ]);
+    const before = await countGiftTransfers(database.db);
+    const gift = {
+      key: newKey('malformed'),
+      requestHash: 'x',
+      // Neither account is in the batch's list: a caller's bug the function must not paper over.
+      senderAccount: 999_999,
+      creatorAccount: 999_998,
+      coins: 1,
+      senderId: fan.user.id,
+      creatorId: creator.user.id,
+      sessionId,
+      giftId: 'rose',
+      quantity: 1,
+      streakId: 'malformed',
+      streakCount: 1,
+    };
+    await expect(
+      sendGifts(database.db, {
+        accounts: [sink, issuance].sort((a, b) => a - b),
+        sink,
+        issuance,
+        platformShareBps: 5000,
+        gifts: [gift],
+      }),
+    ).rejects.toThrow(/malformed/);
+    expect(await countGiftTransfers(database.db)).toBe(before);
     await expectLedgerOk(database.db);
   });
 
