@@ -1,3 +1,4 @@
+import { creatorShare } from '@onair/core';
 import fc from 'fast-check';
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
@@ -180,9 +181,9 @@ describe.each(testDatabases())('economy properties on $name', (kind) => {
           if (res.statusCode === 201) {
             expect(coins[g.fan]!).toBeGreaterThanOrEqual(cost);
             coins[g.fan]! -= cost;
-            const units = cost * (10_000 - SHARE_BPS) + carry[g.creator]!;
-            diamonds[g.creator]! += Math.floor(units / 10_000);
-            carry[g.creator] = units % 10_000;
+            const share = creatorShare(cost, SHARE_BPS, carry[g.creator]!);
+            diamonds[g.creator]! += share.diamonds;
+            carry[g.creator] = share.carry;
             expect(res.json().coins).toBe(cost);
             // Within a burst the commit order is the server's: the balance after is checked at the end.
             if (ordered) expect(res.json().balance.coins).toBe(coins[g.fan]);
