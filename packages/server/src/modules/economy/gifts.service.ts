@@ -264,31 +264,34 @@ export function createGiftsService(deps: GiftsDeps) {
       // Streaks advance in batch order before the commit; a gift refused for want of coins keeps the
       // count it was given (a gap in "x17" at worst) but its streak state is not kept past the batch.
       const overlay = new Map<string, Streak>();
-      const batch = todo.map(({ i, gift, coins, sessionId }): repo.BatchGift & { streak: Streak } => {
-        const it = items[i]!;
-        const streakKey = `${it.sender.id}:${sessionId}:${gift.id}`;
-        const streak = advanceStreak(
-          overlay.get(streakKey) ?? streaks.get(streakKey),
-          { at: it.at, quantity: it.quantity, comboId: it.comboId, streakable: isStreakable(gift.tier) },
-          newStreakId,
-        );
-        overlay.set(streakKey, streak);
-        return {
-          key: it.key,
-          requestHash: it.hash,
-          senderAccount: senderAccounts.get(it.sender.id)!,
-          creatorAccount: creatorAccounts.get(it.creator.id)!,
-          coins,
-          senderId: it.sender.id,
-          creatorId: it.creator.id,
-          sessionId,
-          giftId: gift.id,
-          quantity: it.quantity,
-          streakId: streak.id,
-          streakCount: streak.count,
-          streak,
-        };
-      });
+      const batch = todo.map(
+        ({ i, gift, coins, sessionId }): repo.BatchGift & { streak: Streak; streakKey: string } => {
+          const it = items[i]!;
+          const streakKey = `${it.sender.id}:${sessionId}:${gift.id}`;
+          const streak = advanceStreak(
+            overlay.get(streakKey) ?? streaks.get(streakKey),
+            { at: it.at, quantity: it.quantity, comboId: it.comboId, streakable: isStreakable(gift.tier) },
+            newStreakId,
+          );
+          overlay.set(streakKey, streak);
+          return {
+            key: it.key,
+            requestHash: it.hash,
+            senderAccount: senderAccounts.get(it.sender.id)!,
+            creatorAccount: creatorAccounts.get(it.creator.id)!,
+            coins,
+            senderId: it.sender.id,
+            creatorId: it.creator.id,
+            sessionId,
+            giftId: gift.id,
+            quantity: it.quantity,
+            streakId: streak.id,
+            streakCount: streak.count,
+            streak,
+            streakKey,
+          };
+        },
+      );
       const accounts = [
         ...new Set([
           sink,
@@ -314,7 +317,7 @@ export function createGiftsService(deps: GiftsDeps) {
           refuse(i, insufficient(o.balanceAfter, coins));
           return;
         }
-        kept.set(`${g.senderId}:${g.sessionId}:${g.giftId}`, g.streak);
+        kept.set(g.streakKey, g.streak);
         committed.push({
           i,
           receipt: presentReceipt({
