@@ -86,14 +86,19 @@ export interface ReceiptRow extends GiftEventRow {
   transferCreatedAt: Date;
 }
 
-/** Gifts already committed, with the sender's balance right after each: what a retry gets back. */
+/**
+ * Gifts already committed, with the sender's balance right after each: what a retry gets back. The
+ * posting is reached through the sender's coin account, so the lookup uses the postings' primary
+ * key (account, transfer) instead of scanning every posting for the transfer id.
+ */
 export async function findReceipts(db: Db, transferIds: number[]): Promise<ReceiptRow[]> {
   if (transferIds.length === 0) return [];
   const { rows } = await sql<ReceiptRow>`
     select g.*, t.created_at as transfer_created_at, p.balance_after
     from gift_events g
     join ledger_transfers t on t.id = g.transfer_id
-    join ledger_postings p on p.transfer_id = g.transfer_id and p.asset = 'COIN' and p.amount < 0
+    join ledger_accounts a on a.owner_id = g.sender_id and a.asset = 'COIN'
+    join ledger_postings p on p.account_id = a.id and p.transfer_id = g.transfer_id
     where g.transfer_id = any(${transferIds}::bigint[])`.execute(db);
   return rows;
 }
