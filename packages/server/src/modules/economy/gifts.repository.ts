@@ -33,7 +33,7 @@ export function updateGift(db: Db, id: string, patch: UpdateGiftBody): Promise<G
     .executeTakeFirst();
 }
 
-/** One gift of a batch; accounts are named by their position in the batch's sorted account list. */
+/** One gift of a batch (account ids; the function gets their positions in the batch's sorted list). */
 export interface BatchGift {
   key: string;
   requestHash: string;
