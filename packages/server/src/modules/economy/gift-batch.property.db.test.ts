@@ -96,7 +96,6 @@ describe.each(testDatabases())('the gift batch function on $name', (kind) => {
           });
 
           const { outcomes } = await sendGifts(database.db, {
-            accounts: [...new Set(accounts)].sort((a, b) => a - b),
             sink,
             issuance,
             platformShareBps: shareBps,

@@ -192,7 +192,6 @@ describe.each(testDatabases())('gifting on $name', (kind) => {
       streakCount: quantity,
     });
     const { outcomes } = await sendGifts(database.db, {
-      accounts: [sink, issuance, coins!, diamonds!].sort((a, b) => a - b),
       sink,
       issuance,
       platformShareBps: 5000,
@@ -206,17 +205,19 @@ describe.each(testDatabases())('gifting on $name', (kind) => {
   });
 
   it('fails a malformed batch whole at the database, writing nothing', async () => {
-    const [sink, issuance] = await Promise.all([
-      app.services.economy.ledger.systemAccount('coin_sink'),
-      app.services.economy.ledger.systemAccount('diamond_issuance'),
+    const { ledger } = app.services.economy;
+    const [sink, issuance, coins, diamonds] = await Promise.all([
+      ledger.systemAccount('coin_sink'),
+      ledger.systemAccount('diamond_issuance'),
+      ledger.accountId(fan.user.id, 'COIN', false),
+      ledger.accountId(creator.user.id, 'DIAMOND', true),
     ]);
     const before = await countGiftTransfers(database.db);
     const gift = {
       key: newKey('malformed'),
       requestHash: 'x',
-      // Neither account is in the batch's list: a caller's bug the function must not paper over.
-      senderAccount: 999_999,
-      creatorAccount: 999_998,
+      senderAccount: coins!,
+      creatorAccount: diamonds!,
       coins: 1,
       senderId: fan.user.id,
       creatorId: creator.user.id,
@@ -226,15 +227,13 @@ describe.each(testDatabases())('gifting on $name', (kind) => {
       streakId: 'malformed',
       streakCount: 1,
     };
-    await expect(
-      sendGifts(database.db, {
-        accounts: [sink, issuance].sort((a, b) => a - b),
-        sink,
-        issuance,
-        platformShareBps: 5000,
-        gifts: [gift],
-      }),
-    ).rejects.toThrow(/malformed/);
+    const send = (g: typeof gift) =>
+      sendGifts(database.db, { sink, issuance, platformShareBps: 5000, gifts: [g] });
+    // A caller's bugs the function must not paper over: accounts that do not exist, a price of zero.
+    await expect(send({ ...gift, senderAccount: 999_999, creatorAccount: 999_998 })).rejects.toThrow(
+      /2 of 4 accounts exist/,
+    );
+    await expect(send({ ...gift, coins: 0 })).rejects.toThrow(/malformed/);
     expect(await countGiftTransfers(database.db)).toBe(before);
     await expectLedgerOk(database.db);
   });

@@ -64,16 +64,25 @@ export interface BatchOutcome {
  */
 export async function sendGifts(
   db: Db,
-  batch: { accounts: number[]; sink: number; issuance: number; platformShareBps: number; gifts: BatchGift[] },
+  batch: { sink: number; issuance: number; platformShareBps: number; gifts: BatchGift[] },
 ): Promise<{ outcomes: BatchOutcome[]; createdAt: Date }> {
   const { gifts } = batch;
   const col = <K extends keyof BatchGift>(k: K) => gifts.map((g) => g[k]);
+  // Every account of the batch once, in the ascending order the function locks them in.
+  const accounts = [
+    ...new Set([
+      batch.sink,
+      batch.issuance,
+      ...gifts.map((g) => g.senderAccount),
+      ...gifts.map((g) => g.creatorAccount),
+    ]),
+  ].sort((a, b) => a - b);
   // 1-based positions: the function indexes Postgres arrays.
-  const position = new Map(batch.accounts.map((id, i) => [id, i + 1]));
-  const ix = (k: 'senderAccount' | 'creatorAccount') => gifts.map((g) => position.get(g[k]) ?? 0);
+  const position = new Map(accounts.map((id, i) => [id, i + 1]));
+  const ix = (k: 'senderAccount' | 'creatorAccount') => gifts.map((g) => position.get(g[k])!);
   const { rows } = await sql<BatchOutcome & { createdAt: Date | null }>`${sql.raw(PREPARED)}
     select * from onair_send_gifts(
-      ${batch.accounts}::bigint[], ${position.get(batch.sink)}::int, ${position.get(batch.issuance)}::int, ${batch.platformShareBps}::int,
+      ${accounts}::bigint[], ${position.get(batch.sink)}::int, ${position.get(batch.issuance)}::int, ${batch.platformShareBps}::int,
       ${col('key')}::text[], ${col('requestHash')}::text[], ${ix('senderAccount')}::int[],
       ${ix('creatorAccount')}::int[], ${col('coins')}::bigint[], ${col('senderId')}::uuid[],
       ${col('creatorId')}::uuid[], ${col('sessionId')}::uuid[], ${col('giftId')}::text[],

@@ -292,16 +292,7 @@ export function createGiftsService(deps: GiftsDeps) {
           };
         },
       );
-      const accounts = [
-        ...new Set([
-          sink,
-          issuance,
-          ...batch.map((g) => g.senderAccount),
-          ...batch.map((g) => g.creatorAccount),
-        ]),
-      ].sort((a, b) => a - b);
       const { outcomes, createdAt } = await repo.sendGifts(db, {
-        accounts,
         sink,
         issuance,
         platformShareBps: deps.platformShareBps,

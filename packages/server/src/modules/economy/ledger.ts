@@ -51,10 +51,6 @@ export class LedgerBook {
     return a;
   }
 
-  get size(): number {
-    return this.transfers.length;
-  }
-
   post(spec: TransferSpec): PostResult {
     const seen = new Set<number>();
     const legs = spec.postings.map((p) => {
@@ -84,11 +80,6 @@ export class LedgerBook {
     });
     this.transfers.push({ spec, postings });
     return { ok: true };
-  }
-
-  setCarry(id: number, carry: number): void {
-    this.account(id).carry = carry;
-    this.touched.add(id);
   }
 
   /** Writes every posted transfer, its postings and the new balances; returns transfer ids by key. */
