@@ -3,6 +3,7 @@ import { OnAirError } from '@onair/sdk';
 import { useEffect, useRef, useState } from 'react';
 import { Link, useLocation } from 'react-router';
 import { useRealtimeHub } from '../app/realtime.tsx';
+import { useSession } from '../app/session.tsx';
 import { FormError } from '../components/FormMessage.tsx';
 import { GiftIcon } from '../components/Icons.tsx';
 import { Sheet } from '../components/Sheet.tsx';
@@ -28,11 +29,15 @@ interface Combo {
   count: number;
 }
 
-/** The gift button in the room's action row; not on your own LIVE (you can't gift yourself). */
+/**
+ * The gift button in the room's action row; not on your own LIVE (you can't gift yourself), and not
+ * before the session has answered: until then a host would look like a viewer.
+ */
 export function GiftButton() {
   const { room, info } = useRoomUi();
+  const { loading } = useSession();
   const [open, setOpen] = useState(false);
-  if (room.isHost) return null;
+  if (loading || room.isHost) return null;
   return (
     <div className="action-item">
       <button
