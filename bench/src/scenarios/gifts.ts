@@ -6,6 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { loadConfig, startServer } from '@onair/server';
 import { freePort, spawnServer } from '@onair/server/testing';
 import { WebSocket } from 'ws';
+import { type CpuUse, cpuMeter, cpuPerUnit } from '../cpu.ts';
 import { goLiveThroughHooks } from '../go-live.ts';
 import { pool, rng } from '../load.ts';
 import { scratchDatabase } from '../scratch-db.ts';
@@ -50,7 +51,14 @@ interface PhaseResult {
   errors: number;
   concurrency: number;
   durationMs: number;
+  /** CPU per committed gift over the measured window (µs), where it can be read. */
+  cpu: ReturnType<typeof cpuPerUnit> | null;
 }
+
+const cpuText = (r: PhaseResult) =>
+  r.cpu
+    ? `${r.cpu.benchProcessUs} µs this process, ${r.cpu.postgresUs ?? '?'} µs Postgres, machine ${r.cpu.machineBusyPct}% busy`
+    : 'not measured';
 
 /** Runs `concurrency` closed-loop senders for a warm-up, then measures for `durationMs`. */
 async function closedLoop(opts: {
@@ -58,6 +66,8 @@ async function closedLoop(opts: {
   concurrency: number;
   warmUpMs: number;
   durationMs: number;
+  /** Counts local Postgres processes' CPU too. */
+  postgresCpu: boolean;
   send: (worker: number, n: number) => Promise<'ok' | 'refused'>;
 }): Promise<PhaseResult> {
   const latencies: number[] = [];
@@ -68,6 +78,14 @@ async function closedLoop(opts: {
   const start = performance.now();
   const measureFrom = start + opts.warmUpMs;
   const deadline = measureFrom + opts.durationMs;
+  // CPU is read over the measured window only, like the throughput.
+  let cpuUse: CpuUse | undefined;
+  let cpuTimer = setTimeout(() => {
+    const stop = cpuMeter(opts.postgresCpu);
+    cpuTimer = setTimeout(() => {
+      cpuUse = stop();
+    }, opts.durationMs);
+  }, opts.warmUpMs);
   const workers = Array.from({ length: opts.concurrency }, async (_, w) => {
     for (let n = 0; performance.now() < deadline; n++) {
       const t0 = performance.now();
@@ -92,6 +110,7 @@ async function closedLoop(opts: {
   }, 250);
   await Promise.all(workers);
   clearInterval(ticker);
+  clearTimeout(cpuTimer);
   progress(opts.label, opts.durationMs, opts.durationMs);
   if (errors > 0) console.warn(`  ${opts.label}: ${errors} errors, first: ${String(firstError)}`);
   return {
@@ -103,6 +122,7 @@ async function closedLoop(opts: {
     errors,
     concurrency: opts.concurrency,
     durationMs: opts.durationMs,
+    cpu: cpuUse ? cpuPerUnit(cpuUse, committed) : null,
   };
 }
 
@@ -280,6 +300,10 @@ export const gifts: Scenario = {
     const durationMs = Number(process.env.BENCH_GIFT_DURATION_MS ?? (quick ? 4000 : 15_000));
     const warmUpMs = quick ? 1000 : 2000;
     const database = process.env.DATABASE_URL ? 'postgres' : 'pglite';
+    // Postgres's CPU can be read only when it runs here.
+    const postgresCpu =
+      !!process.env.DATABASE_URL &&
+      ['127.0.0.1', 'localhost', '[::1]', ''].includes(new URL(process.env.DATABASE_URL).hostname);
     // Other work on the machine competes for the same cores: recorded, so figures can be read fairly.
     const loadBefore = loadavg().map((l) => round(l, 2));
 
@@ -336,6 +360,7 @@ export const gifts: Scenario = {
       errors: 0,
       concurrency,
       durationMs: 0,
+      cpu: null,
     });
     let fixture: Fixture;
     let service = skipped(serviceConcurrency);
@@ -350,13 +375,16 @@ export const gifts: Scenario = {
         log(`seeded ${wallets} wallets, ${creators} creators + 1 hot, all LIVE`);
         if (phases.has('service'))
           service = await closedLoop({
+            postgresCpu,
             label: 'service (group commit)',
             concurrency: serviceConcurrency,
             warmUpMs,
             durationMs,
             send: sendDirect(server, chooser(fixture, 1), 'svc'),
           });
-        log(`service: ${service.giftsPerSec} gifts/s, p50 ${service.p50Ms} ms, p99 ${service.p99Ms} ms`);
+        log(
+          `service: ${service.giftsPerSec} gifts/s, p50 ${service.p50Ms} ms, p99 ${service.p99Ms} ms; CPU per gift ${cpuText(service)}`,
+        );
       } finally {
         await server.close();
       }
@@ -366,6 +394,7 @@ export const gifts: Scenario = {
         server = await inProcess({ GIFT_BATCH_MAX: '1' });
         try {
           baseline = await closedLoop({
+            postgresCpu,
             label: 'baseline (1 tx/gift)',
             concurrency: serviceConcurrency,
             warmUpMs,
@@ -405,6 +434,7 @@ export const gifts: Scenario = {
         const overWs = !phases.has('ws')
           ? skipped(wsConcurrency)
           : await closedLoop({
+              postgresCpu,
               label: 'end to end (WebSocket)',
               concurrency: wsConcurrency,
               warmUpMs,
@@ -437,6 +467,7 @@ export const gifts: Scenario = {
         const pick = chooser(fixture, 4);
         if (phases.has('http'))
           endToEndHttp = await closedLoop({
+            postgresCpu,
             label: 'end to end (HTTP)',
             concurrency: httpConcurrency,
             warmUpMs,

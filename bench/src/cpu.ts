@@ -1,0 +1,83 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { round } from './stats.ts';
+
+/** Clock ticks per second of /proc's CPU counters (USER_HZ, 100 on Linux). */
+const TICK_MS = 10;
+
+function machineTicks(): { busy: number; total: number } | null {
+  try {
+    const fields = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!.trim().split(/\s+/).slice(1, 9);
+    const [user, nice, system, idle, iowait, irq, softirq, steal] = fields.map(Number) as number[];
+    const total = user! + nice! + system! + idle! + iowait! + irq! + softirq! + steal!;
+    return { busy: total - idle! - iowait!, total };
+  } catch {
+    return null;
+  }
+}
+
+/** CPU time of every local `postgres` process (backends, WAL writer, checkpointer, autovacuum). */
+function postgresMs(): number | null {
+  let ticks = 0;
+  let seen = false;
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return null;
+  }
+  for (const pid of entries) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      if (comm !== 'postgres') continue;
+      const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      ticks += Number(rest[11]) + Number(rest[12]);
+      seen = true;
+    } catch {
+      // The process ended between listing and reading.
+    }
+  }
+  return seen ? ticks * TICK_MS : null;
+}
+
+export interface CpuUse {
+  /** This process (load generator and, in-process phases, the server), all threads. */
+  benchProcessMs: number;
+  /** Local Postgres processes; null on PGlite or a database on another machine. */
+  postgresMs: number | null;
+  /** Share of the machine's CPU time that was busy, all processes. */
+  machineBusyPct: number | null;
+}
+
+/**
+ * Where the CPU went during a phase: figures per unit of work show what a change saved even when the
+ * throughput itself is noisy. Postgres is counted only when it runs on this machine.
+ */
+export function cpuMeter(withPostgres: boolean) {
+  const t0 = process.cpuUsage();
+  const m0 = machineTicks();
+  const p0 = withPostgres ? postgresMs() : null;
+  return (): CpuUse => {
+    const t = process.cpuUsage(t0);
+    const m1 = machineTicks();
+    const p1 = withPostgres ? postgresMs() : null;
+    return {
+      benchProcessMs: round((t.user + t.system) / 1000, 0),
+      postgresMs: p0 !== null && p1 !== null ? p1 - p0 : null,
+      machineBusyPct: m0 && m1 ? round((100 * (m1.busy - m0.busy)) / Math.max(1, m1.total - m0.total)) : null,
+    };
+  };
+}
+
+/** CPU per committed unit in microseconds, from a phase's use and count. */
+export function cpuPerUnit(use: CpuUse, units: number) {
+  const per = (ms: number | null) => (ms === null || units === 0 ? null : round((ms * 1000) / units, 1));
+  return {
+    benchProcessUs: per(use.benchProcessMs),
+    postgresUs: per(use.postgresMs),
+    machineBusyPct: use.machineBusyPct,
+    cores: cpus().length,
+  };
+}
