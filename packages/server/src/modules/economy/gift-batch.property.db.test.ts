@@ -105,8 +105,6 @@ describe.each(testDatabases())('the gift batch function on $name', (kind) => {
               senderAccount: coinAccounts[g.fan]!,
               creatorAccount: diamondAccounts[g.creator]!,
               coins: g.coins,
-              senderId: fans[g.fan]!.user.id,
-              creatorId: creators[g.creator]!.user.id,
               sessionId: sessions[g.creator]!,
               giftId: 'rose',
               quantity: g.coins,

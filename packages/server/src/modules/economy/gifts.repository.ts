@@ -1,5 +1,6 @@
 import type { CreateGiftBody, UpdateGiftBody } from '@onair/protocol';
 import { sql } from 'kysely';
+import { intArrayLiteral, textArrayLiteral } from '../../db/array-literal.ts';
 import { type Db, PREPARED } from '../../db/database.ts';
 import type { GiftCatalogRow, GiftEventRow } from '../../db/schema.ts';
 
@@ -37,11 +38,11 @@ export function updateGift(db: Db, id: string, patch: UpdateGiftBody): Promise<G
 export interface BatchGift {
   key: string;
   requestHash: string;
+  /** The sender's COIN account; the gift row's sender is its owner. */
   senderAccount: number;
+  /** The creator's DIAMOND account; the gift row's creator is its owner. */
   creatorAccount: number;
   coins: number;
-  senderId: string;
-  creatorId: string;
   sessionId: string;
   giftId: string;
   quantity: number;
@@ -57,37 +58,81 @@ export interface BatchOutcome {
   diamonds: number;
 }
 
+interface BatchRow {
+  transferIds: (number | string | null)[] | null;
+  balancesAfter: (number | string)[] | null;
+  diamonds: (number | string)[] | null;
+  createdAt: Date;
+}
+
 /**
- * Commits a batch of gifts in one statement and its own transaction (`onair_send_gifts`, migration
- * 0008): locks in sorted order, applies each gift in order, writes transfers, postings, gift rows and
- * balances. A key already in the ledger fails the whole statement (unique violation).
+ * Commits a batch of gifts in one statement and its own transaction (`onair_send_gifts`, migrations
+ * 0008 and 0009): locks in sorted order, applies each gift in order, writes transfers, postings, gift
+ * rows and balances. A key already in the ledger fails the whole statement (unique violation).
  */
 export async function sendGifts(
   db: Db,
   batch: { sink: number; issuance: number; platformShareBps: number; gifts: BatchGift[] },
 ): Promise<{ outcomes: BatchOutcome[]; createdAt: Date }> {
   const { gifts } = batch;
-  const col = <K extends keyof BatchGift>(k: K) => gifts.map((g) => g[k]);
   // Every account of the batch once, in the ascending order the function locks them in.
-  const accounts = [
-    ...new Set([
-      batch.sink,
-      batch.issuance,
-      ...gifts.map((g) => g.senderAccount),
-      ...gifts.map((g) => g.creatorAccount),
-    ]),
-  ].sort((a, b) => a - b);
+  const accountSet = new Set<number>([batch.sink, batch.issuance]);
+  const sessionSet = new Set<string>();
+  for (const g of gifts) {
+    accountSet.add(g.senderAccount);
+    accountSet.add(g.creatorAccount);
+    sessionSet.add(g.sessionId);
+  }
+  const accounts = [...accountSet].sort((a, b) => a - b);
+  const sessions = [...sessionSet];
   // 1-based positions: the function indexes Postgres arrays.
   const position = new Map(accounts.map((id, i) => [id, i + 1]));
-  const ix = (k: 'senderAccount' | 'creatorAccount') => gifts.map((g) => position.get(g[k])!);
-  const { rows } = await sql<BatchOutcome & { createdAt: Date | null }>`${sql.raw(PREPARED)}
+  const sessionPosition = new Map(sessions.map((id, i) => [id, i + 1]));
+  const n = gifts.length;
+  const keys = new Array<string>(n);
+  const hashes = new Array<string>(n);
+  const senderIx = new Array<number>(n);
+  const creatorIx = new Array<number>(n);
+  const coins = new Array<number>(n);
+  const sessionIx = new Array<number>(n);
+  const giftIds = new Array<string>(n);
+  const quantities = new Array<number>(n);
+  const streakIds = new Array<string>(n);
+  const streakCounts = new Array<number>(n);
+  gifts.forEach((g, i) => {
+    keys[i] = g.key;
+    hashes[i] = g.requestHash;
+    senderIx[i] = position.get(g.senderAccount)!;
+    creatorIx[i] = position.get(g.creatorAccount)!;
+    coins[i] = g.coins;
+    sessionIx[i] = sessionPosition.get(g.sessionId)!;
+    giftIds[i] = g.giftId;
+    quantities[i] = g.quantity;
+    streakIds[i] = g.streakId;
+    streakCounts[i] = g.streakCount;
+  });
+  const ints = intArrayLiteral;
+  const texts = textArrayLiteral;
+  const { rows } = await sql<BatchRow>`${sql.raw(PREPARED)}
     select * from onair_send_gifts(
-      ${accounts}::bigint[], ${position.get(batch.sink)}::int, ${position.get(batch.issuance)}::int, ${batch.platformShareBps}::int,
-      ${col('key')}::text[], ${col('requestHash')}::text[], ${ix('senderAccount')}::int[],
-      ${ix('creatorAccount')}::int[], ${col('coins')}::bigint[], ${col('senderId')}::uuid[],
-      ${col('creatorId')}::uuid[], ${col('sessionId')}::uuid[], ${col('giftId')}::text[],
-      ${col('quantity')}::int[], ${col('streakId')}::text[], ${col('streakCount')}::int[])`.execute(db);
-  return { outcomes: rows, createdAt: rows[0]?.createdAt ?? new Date() };
+      ${ints(accounts)}::bigint[], ${position.get(batch.sink)}::int, ${position.get(batch.issuance)}::int,
+      ${batch.platformShareBps}::int, ${texts(keys)}::text[], ${texts(hashes)}::text[],
+      ${ints(senderIx)}::int[], ${ints(creatorIx)}::int[], ${ints(coins)}::bigint[],
+      ${ints(sessionIx)}::int[], ${texts(sessions)}::uuid[], ${texts(giftIds)}::text[],
+      ${ints(quantities)}::int[], ${texts(streakIds)}::text[], ${ints(streakCounts)}::int[])`.execute(db);
+  const row = rows[0]!;
+  const ids = row.transferIds ?? [];
+  const after = row.balancesAfter ?? [];
+  const dia = row.diamonds ?? [];
+  // int8 arrays arrive as strings from pg and as numbers from PGlite.
+  const outcomes = ids.map(
+    (id, i): BatchOutcome => ({
+      transferId: id === null ? null : Number(id),
+      balanceAfter: Number(after[i]),
+      diamonds: Number(dia[i]),
+    }),
+  );
+  return { outcomes, createdAt: row.createdAt };
 }
 
 export interface ReceiptRow extends GiftEventRow {

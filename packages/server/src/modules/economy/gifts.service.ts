@@ -280,8 +280,6 @@ export function createGiftsService(deps: GiftsDeps) {
             senderAccount: senderAccounts.get(it.sender.id)!,
             creatorAccount: creatorAccounts.get(it.creator.id)!,
             coins,
-            senderId: it.sender.id,
-            creatorId: it.creator.id,
             sessionId,
             giftId: gift.id,
             quantity: it.quantity,

