@@ -16,10 +16,9 @@ function machineTicks(): { busy: number; total: number } | null {
   }
 }
 
-/** CPU time of every local `postgres` process (backends, WAL writer, checkpointer, autovacuum). */
-function postgresMs(): number | null {
-  let ticks = 0;
-  let seen = false;
+/** CPU time so far of every local `postgres` process (backends, WAL writer, checkpointer, autovacuum), by pid. */
+function postgresTicks(): Map<string, number> | null {
+  const ticks = new Map<string, number>();
   let entries: string[];
   try {
     entries = readdirSync('/proc');
@@ -33,13 +32,22 @@ function postgresMs(): number | null {
       const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
       if (comm !== 'postgres') continue;
       const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      ticks += Number(rest[11]) + Number(rest[12]);
-      seen = true;
+      ticks.set(pid, Number(rest[11]) + Number(rest[12]));
     } catch {
       // The process ended between listing and reading.
     }
   }
-  return seen ? ticks * TICK_MS : null;
+  return ticks.size > 0 ? ticks : null;
+}
+
+/**
+ * CPU between two readings: processes in both count their difference, new ones all of theirs. One
+ * that ended in between (an idle pool connection closed) is left out, not subtracted.
+ */
+function postgresMsBetween(before: Map<string, number>, after: Map<string, number>): number {
+  let ticks = 0;
+  for (const [pid, t] of after) ticks += t - (before.get(pid) ?? 0);
+  return ticks * TICK_MS;
 }
 
 export interface CpuUse {
@@ -58,14 +66,14 @@ export interface CpuUse {
 export function cpuMeter(withPostgres: boolean) {
   const t0 = process.cpuUsage();
   const m0 = machineTicks();
-  const p0 = withPostgres ? postgresMs() : null;
+  const p0 = withPostgres ? postgresTicks() : null;
   return (): CpuUse => {
     const t = process.cpuUsage(t0);
     const m1 = machineTicks();
-    const p1 = withPostgres ? postgresMs() : null;
+    const p1 = withPostgres ? postgresTicks() : null;
     return {
       benchProcessMs: round((t.user + t.system) / 1000, 0),
-      postgresMs: p0 !== null && p1 !== null ? p1 - p0 : null,
+      postgresMs: p0 && p1 ? postgresMsBetween(p0, p1) : null,
       machineBusyPct: m0 && m1 ? round((100 * (m1.busy - m0.busy)) / Math.max(1, m1.total - m0.total)) : null,
     };
   };
