@@ -1,6 +1,7 @@
 import { COMMENT_MAX } from '@onair/protocol';
 import { type FormEvent, useEffect, useState } from 'react';
 import { Link, useLocation } from 'react-router';
+import { useSession } from '../app/session.tsx';
 import { CloseIcon, SendIcon } from '../components/Icons.tsx';
 import { type ChatError, chatError, msUntil, untilLabel } from './chatErrors.ts';
 import { useRoomUi } from './RoomContext.tsx';
@@ -22,6 +23,7 @@ export function CommentBox({ variant }: { variant: 'overlay' | 'panel' }) {
   const [sending, setSending] = useState(false);
   const [error, setError] = useState<ChatError | null>(null);
   const { ended, mySanction } = room.state;
+  const { loading } = useSession();
 
   // A reply was asked for (a tap on a comment, or "Reply" in its menu): "@handle " and focus.
   useEffect(() => {
@@ -57,6 +59,9 @@ export function CommentBox({ variant }: { variant: 'overlay' | 'panel' }) {
     return () => clearTimeout(timer);
   }, [error]);
 
+  // Until the session answers, a signed-in viewer would be offered "Log in" for a moment.
+  if (!room.me && loading)
+    return <div className={`comment-box comment-box-${variant} is-loading`} aria-busy="true" />;
   if (!room.me) {
     return (
       <div className={`comment-box comment-box-${variant} is-signed-out`}>

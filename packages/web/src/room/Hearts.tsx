@@ -1,6 +1,7 @@
 import { REACTIONS, type Reaction } from '@onair/protocol';
 import { type CSSProperties, useEffect, useId, useRef, useState } from 'react';
 import { Link, useLocation } from 'react-router';
+import { useSession } from '../app/session.tsx';
 import { HeartIcon, SmileIcon } from '../components/Icons.tsx';
 import { useRoomUi } from './RoomContext.tsx';
 import type { Burst } from './useLiveRoom.ts';
@@ -129,6 +130,7 @@ function LoginHint({ onDone }: { onDone: () => void }) {
 /** The big heart: every tap floats a heart here at once; taps go out in batches (heart(n) per 100 ms). */
 export function HeartButton() {
   const { room } = useRoomUi();
+  const { loading } = useSession();
   const [hint, setHint] = useState(false);
   const [pop, setPop] = useState(0);
   const hide = useRef(() => setHint(false)).current;
@@ -143,7 +145,8 @@ export function HeartButton() {
         disabled={ended}
         onClick={() => {
           if (!room.me) {
-            setHint(true);
+            // Not before the session has answered: a signed-in viewer is not asked to log in.
+            if (!loading) setHint(true);
             return;
           }
           room.tapHeart();
@@ -160,6 +163,7 @@ export function HeartButton() {
 /** A small tray with the six reactions; each tap floats one up and tells the room. */
 export function ReactionTray() {
   const { room } = useRoomUi();
+  const { loading } = useSession();
   const [open, setOpen] = useState(false);
   const [hint, setHint] = useState(false);
   const hide = useRef(() => setHint(false)).current;
@@ -195,7 +199,7 @@ export function ReactionTray() {
               aria-label={REACTION_META[r].label}
               onClick={() => {
                 if (!room.me) {
-                  setHint(true);
+                  if (!loading) setHint(true);
                   return;
                 }
                 room.react(r);
