@@ -7,13 +7,15 @@ import * as m0008 from './0008_gift_batch.ts';
  *
  * - Sender and creator ids are not sent: they are the owners of the accounts the batch locks anyway.
  * - A gift names its session by position in the batch's short list of distinct sessions.
- * - Postings are gathered into arrays as the loop applies each gift and inserted from one `unnest`,
- *   instead of a lateral `values` list, which Postgres re-initialises for every gift.
+ * - Postings are inserted leg by leg (`union all` of four plain `unnest` scans) instead of through a
+ *   lateral `values` list, whose expressions Postgres re-initialises for every gift. Gathering them
+ *   into posting arrays inside the loop instead costs as much again: a PL/pgSQL array assignment is
+ *   not cheap, so the loop keeps only one balance per leg and gift.
  * - The outcome comes back as one row of arrays (transfer ids, balances after, diamonds) and the
  *   commit time, not as one row per gift.
  *
- * Measured on one connection with instruction counts (callgrind), a 256-gift batch costs the database
- * about 4 % fewer instructions per gift; most of the saving is on the wire and in Node.
+ * Measured with instruction counts (callgrind, one connection, 256-gift batches), the database does
+ * about 14 % less work per gift than with 0008 (249k → 215k instructions).
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`drop function onair_send_gifts`.execute(db);
@@ -34,19 +36,15 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       ids bigint[] := array_fill(null::bigint, array[n]);
       sender_after bigint[] := array_fill(0::bigint, array[n]);
       dia bigint[] := array_fill(0::bigint, array[n]);
-      -- Postings, up to four per gift, filled in the order they happen.
-      post_account bigint[] := array_fill(0::bigint, array[4 * n]);
-      post_transfer bigint[] := array_fill(0::bigint, array[4 * n]);
-      post_asset text[] := array_fill(''::text, array[4 * n]);
-      post_amount bigint[] := array_fill(0::bigint, array[4 * n]);
-      post_after bigint[] := array_fill(0::bigint, array[4 * n]);
-      k int := 0;
+      -- Balances after each gift's legs, one per gift; the postings are written from these.
+      sink_after bigint[] := array_fill(0::bigint, array[n]);
+      issuance_after bigint[] := array_fill(0::bigint, array[n]);
+      creator_after bigint[] := array_fill(0::bigint, array[n]);
       s int;
       c int;
       cost bigint;
       units bigint;
       d bigint;
-      tid bigint;
     begin
       created_at := now();
       if n = 0 then
@@ -75,29 +73,19 @@ export async function up(db: Kysely<unknown>): Promise<void> {
           sender_after[i] := bal[s];
           continue;
         end if;
-        tid := nextval('ledger_transfers_id_seq');
-        ids[i] := tid;
+        ids[i] := nextval('ledger_transfers_id_seq');
         bal[s] := bal[s] - cost;
         sender_after[i] := bal[s];
         bal[p_sink] := bal[p_sink] + cost;
-        k := k + 1;
-        post_account[k] := p_accounts[s]; post_transfer[k] := tid; post_asset[k] := 'COIN';
-        post_amount[k] := -cost; post_after[k] := bal[s];
-        k := k + 1;
-        post_account[k] := p_accounts[p_sink]; post_transfer[k] := tid; post_asset[k] := 'COIN';
-        post_amount[k] := cost; post_after[k] := bal[p_sink];
+        sink_after[i] := bal[p_sink];
         units := cost * (10000 - p_share_bps) + car[c];
         d := units / 10000;
         car[c] := units % 10000;
         if d > 0 then
           bal[p_issuance] := bal[p_issuance] - d;
           bal[c] := bal[c] + d;
-          k := k + 1;
-          post_account[k] := p_accounts[p_issuance]; post_transfer[k] := tid; post_asset[k] := 'DIAMOND';
-          post_amount[k] := -d; post_after[k] := bal[p_issuance];
-          k := k + 1;
-          post_account[k] := p_accounts[c]; post_transfer[k] := tid; post_asset[k] := 'DIAMOND';
-          post_amount[k] := d; post_after[k] := bal[c];
+          issuance_after[i] := bal[p_issuance];
+          creator_after[i] := bal[c];
         end if;
         dia[i] := d;
       end loop;
@@ -107,9 +95,24 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       from unnest(ids, p_keys, p_hashes) as v(id, k, h)
       where v.id is not null;
 
+      -- One leg per branch, each a plain scan of the per-gift arrays (a diamond leg only when the
+      -- gift earned a whole diamond).
       insert into ledger_postings (account_id, transfer_id, asset, amount, balance_after)
-      select * from unnest(post_account[1:k], post_transfer[1:k], post_asset[1:k], post_amount[1:k],
-                           post_after[1:k]);
+      select p_accounts[v.s], v.id, 'COIN', -v.cost, v.after
+        from unnest(ids, p_sender_ix, p_coins, sender_after) as v(id, s, cost, after)
+        where v.id is not null
+      union all
+      select p_accounts[p_sink], v.id, 'COIN', v.cost, v.after
+        from unnest(ids, p_coins, sink_after) as v(id, cost, after)
+        where v.id is not null
+      union all
+      select p_accounts[p_issuance], v.id, 'DIAMOND', -v.d, v.after
+        from unnest(ids, dia, issuance_after) as v(id, d, after)
+        where v.id is not null and v.d > 0
+      union all
+      select p_accounts[v.c], v.id, 'DIAMOND', v.d, v.after
+        from unnest(ids, p_creator_ix, dia, creator_after) as v(id, c, d, after)
+        where v.id is not null and v.d > 0;
 
       insert into gift_events (transfer_id, sender_id, creator_id, session_id, gift_id, quantity, coins,
                                diamonds, streak_id, streak_count)
