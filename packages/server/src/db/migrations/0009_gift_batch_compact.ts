@@ -11,11 +11,12 @@ import * as m0008 from './0008_gift_batch.ts';
  *   lateral `values` list, whose expressions Postgres re-initialises for every gift. Gathering them
  *   into posting arrays inside the loop instead costs as much again: a PL/pgSQL array assignment is
  *   not cheap, so the loop keeps only one balance per leg and gift.
+ * - Arrays are unnested in select lists (streamed) rather than in FROM (materialised first).
  * - The outcome comes back as one row of arrays (transfer ids, balances after, diamonds) and the
  *   commit time, not as one row per gift.
  *
  * Measured with instruction counts (callgrind, one connection, 256-gift batches), the database does
- * about 14 % less work per gift than with 0008 (249k → 215k instructions).
+ * about 21 % less work per gift than with 0008 (249k → 196k instructions).
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`drop function onair_send_gifts`.execute(db);
@@ -90,41 +91,46 @@ export async function up(db: Kysely<unknown>): Promise<void> {
         dia[i] := d;
       end loop;
 
+      -- The arrays are read with unnest() in a select list, which streams them in step; unnest() in
+      -- FROM would first copy every row into a tuplestore (about 9 % of the function's work).
       insert into ledger_transfers (id, idempotency_key, kind, request_hash) overriding system value
       select v.id, v.k, 'gift', v.h
-      from unnest(ids, p_keys, p_hashes) as v(id, k, h)
+      from (select unnest(ids) as id, unnest(p_keys) as k, unnest(p_hashes) as h) as v
       where v.id is not null;
 
       -- One leg per branch, each a plain scan of the per-gift arrays (a diamond leg only when the
       -- gift earned a whole diamond).
       insert into ledger_postings (account_id, transfer_id, asset, amount, balance_after)
       select p_accounts[v.s], v.id, 'COIN', -v.cost, v.after
-        from unnest(ids, p_sender_ix, p_coins, sender_after) as v(id, s, cost, after)
+        from (select unnest(ids) as id, unnest(p_sender_ix) as s, unnest(p_coins) as cost,
+                    unnest(sender_after) as after) as v
         where v.id is not null
       union all
       select p_accounts[p_sink], v.id, 'COIN', v.cost, v.after
-        from unnest(ids, p_coins, sink_after) as v(id, cost, after)
+        from (select unnest(ids) as id, unnest(p_coins) as cost, unnest(sink_after) as after) as v
         where v.id is not null
       union all
       select p_accounts[p_issuance], v.id, 'DIAMOND', -v.d, v.after
-        from unnest(ids, dia, issuance_after) as v(id, d, after)
+        from (select unnest(ids) as id, unnest(dia) as d, unnest(issuance_after) as after) as v
         where v.id is not null and v.d > 0
       union all
       select p_accounts[v.c], v.id, 'DIAMOND', v.d, v.after
-        from unnest(ids, p_creator_ix, dia, creator_after) as v(id, c, d, after)
+        from (select unnest(ids) as id, unnest(p_creator_ix) as c, unnest(dia) as d,
+                    unnest(creator_after) as after) as v
         where v.id is not null and v.d > 0;
 
       insert into gift_events (transfer_id, sender_id, creator_id, session_id, gift_id, quantity, coins,
                                diamonds, streak_id, streak_count)
       select v.id, owners[v.s], owners[v.c], p_sessions[v.si], v.gift, v.quantity, v.coins, v.d, v.streak,
              v.streak_count
-      from unnest(ids, p_sender_ix, p_creator_ix, p_session_ix, p_gifts, p_quantities, p_coins, dia,
-                  p_streak_ids, p_streak_counts)
-        as v(id, s, c, si, gift, quantity, coins, d, streak, streak_count)
+      from (select unnest(ids) as id, unnest(p_sender_ix) as s, unnest(p_creator_ix) as c,
+                  unnest(p_session_ix) as si, unnest(p_gifts) as gift, unnest(p_quantities) as quantity,
+                  unnest(p_coins) as coins, unnest(dia) as d, unnest(p_streak_ids) as streak,
+                  unnest(p_streak_counts) as streak_count) as v
       where v.id is not null;
 
       update ledger_accounts a set balance = v.balance, carry = v.carry
-      from unnest(p_accounts, bal, car) as v(id, balance, carry)
+      from (select unnest(p_accounts) as id, unnest(bal) as balance, unnest(car) as carry) as v
       where a.id = v.id and (a.balance <> v.balance or a.carry <> v.carry);
 
       transfer_ids := ids;
