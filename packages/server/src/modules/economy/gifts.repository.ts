@@ -88,38 +88,18 @@ export async function sendGifts(
   // 1-based positions: the function indexes Postgres arrays.
   const position = new Map(accounts.map((id, i) => [id, i + 1]));
   const sessionPosition = new Map(sessions.map((id, i) => [id, i + 1]));
-  const n = gifts.length;
-  const keys = new Array<string>(n);
-  const hashes = new Array<string>(n);
-  const senderIx = new Array<number>(n);
-  const creatorIx = new Array<number>(n);
-  const coins = new Array<number>(n);
-  const sessionIx = new Array<number>(n);
-  const giftIds = new Array<string>(n);
-  const quantities = new Array<number>(n);
-  const streakIds = new Array<string>(n);
-  const streakCounts = new Array<number>(n);
-  gifts.forEach((g, i) => {
-    keys[i] = g.key;
-    hashes[i] = g.requestHash;
-    senderIx[i] = position.get(g.senderAccount)!;
-    creatorIx[i] = position.get(g.creatorAccount)!;
-    coins[i] = g.coins;
-    sessionIx[i] = sessionPosition.get(g.sessionId)!;
-    giftIds[i] = g.giftId;
-    quantities[i] = g.quantity;
-    streakIds[i] = g.streakId;
-    streakCounts[i] = g.streakCount;
-  });
+  const col = <T>(f: (g: BatchGift) => T) => gifts.map(f);
   const ints = intArrayLiteral;
   const texts = textArrayLiteral;
   const { rows } = await sql<BatchRow>`${sql.raw(PREPARED)}
     select * from onair_send_gifts(
       ${ints(accounts)}::bigint[], ${position.get(batch.sink)}::int, ${position.get(batch.issuance)}::int,
-      ${batch.platformShareBps}::int, ${texts(keys)}::text[], ${texts(hashes)}::text[],
-      ${ints(senderIx)}::int[], ${ints(creatorIx)}::int[], ${ints(coins)}::bigint[],
-      ${ints(sessionIx)}::int[], ${texts(sessions)}::uuid[], ${texts(giftIds)}::text[],
-      ${ints(quantities)}::int[], ${texts(streakIds)}::text[], ${ints(streakCounts)}::int[])`.execute(db);
+      ${batch.platformShareBps}::int, ${texts(col((g) => g.key))}::text[],
+      ${texts(col((g) => g.requestHash))}::text[], ${ints(col((g) => position.get(g.senderAccount)!))}::int[],
+      ${ints(col((g) => position.get(g.creatorAccount)!))}::int[], ${ints(col((g) => g.coins))}::bigint[],
+      ${ints(col((g) => sessionPosition.get(g.sessionId)!))}::int[], ${texts(sessions)}::uuid[],
+      ${texts(col((g) => g.giftId))}::text[], ${ints(col((g) => g.quantity))}::int[],
+      ${texts(col((g) => g.streakId))}::text[], ${ints(col((g) => g.streakCount))}::int[])`.execute(db);
   const row = rows[0]!;
   const ids = row.transferIds ?? [];
   const after = row.balancesAfter ?? [];
