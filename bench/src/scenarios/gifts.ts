@@ -13,7 +13,7 @@ import { scratchDatabase } from '../scratch-db.ts';
 import { percentile, progress, round } from '../stats.ts';
 import type { Scenario } from '../types.ts';
 
-type RunningServer = Awaited<ReturnType<typeof startServer>>;
+export type RunningServer = Awaited<ReturnType<typeof startServer>>;
 
 /** What senders pick: mostly cheap gifts (as on TikTok), now and then a big one. Weights sum to 100. */
 const GIFT_MIX: [giftId: string, weight: number][] = [
@@ -34,7 +34,7 @@ interface Person {
   token?: string;
 }
 
-interface Fixture {
+export interface Fixture {
   wallets: Person[];
   creators: Person[];
   hot: Person;
@@ -131,7 +131,7 @@ async function closedLoop(opts: {
  * inserted in bulk (signing 2,000 people up through scrypt would take minutes and measure nothing
  * of the economy); their password hash is a value no password matches.
  */
-async function seed(server: RunningServer, wallets: number, creators: number): Promise<Fixture> {
+export async function seed(server: RunningServer, wallets: number, creators: number): Promise<Fixture> {
   const { db } = server.database;
   const { accounts, economy, live } = server.app.services;
   const people: Omit<Person, 'id'>[] = [
@@ -200,7 +200,7 @@ async function seed(server: RunningServer, wallets: number, creators: number): P
 }
 
 /** One gift choice: a third of all gifts go to the hot creator, the rest spread over the others. */
-function chooser(f: Fixture, seed: number) {
+export function chooser(f: Fixture, seed: number) {
   const random = rng(seed);
   return () => {
     const wallet = f.wallets[Math.floor(random() * f.wallets.length)]!;
