@@ -25,6 +25,9 @@ export default defineConfig({
           include: ['e2e/src/**/*.e2e.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,
+          // A page reacts within a second on an idle machine; CI runs the browsers beside the whole
+          // suite, so a poll gets ten before it counts as a failure.
+          expect: { poll: { timeout: 10_000 } },
           fileParallelism: false,
         },
       },
