@@ -50,6 +50,12 @@ function postgresMsBetween(before: Map<string, number>, after: Map<string, numbe
   return ticks * TICK_MS;
 }
 
+/** Whether DATABASE_URL names a Postgres on this machine, whose processes can be read. */
+export function postgresIsLocal(): boolean {
+  const url = process.env.DATABASE_URL;
+  return !!url && ['127.0.0.1', 'localhost', '[::1]', ''].includes(new URL(url).hostname);
+}
+
 export interface CpuUse {
   /** This process (load generator and, in-process phases, the server), all threads. */
   benchProcessMs: number;

@@ -3,7 +3,7 @@ import { cpus, tmpdir } from 'node:os';
 import path from 'node:path';
 import { loadConfig, startServer } from '@onair/server';
 import { type BatchGift, freePort, sendGifts } from '@onair/server/testing';
-import { cpuMeter, cpuPerUnit } from '../cpu.ts';
+import { cpuMeter, cpuPerUnit, postgresIsLocal } from '../cpu.ts';
 import { scratchDatabase } from '../scratch-db.ts';
 import { progress, round } from '../stats.ts';
 import type { Scenario } from '../types.ts';
@@ -24,9 +24,7 @@ export const giftFunction: Scenario = {
     const batchSize = Number(process.env.BENCH_GIFT_BATCH ?? 256);
     const durationMs = quick ? 3000 : 10_000;
     const database = process.env.DATABASE_URL ? 'postgres' : 'pglite';
-    const postgresCpu =
-      !!process.env.DATABASE_URL &&
-      ['127.0.0.1', 'localhost', '[::1]', ''].includes(new URL(process.env.DATABASE_URL).hostname);
+    const postgresCpu = postgresIsLocal();
     // PGlite is one connection: a second would only queue behind the first.
     const connectionCounts = database === 'postgres' ? [1, 2] : [1];
 

@@ -6,7 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { loadConfig, startServer } from '@onair/server';
 import { freePort, spawnServer } from '@onair/server/testing';
 import { WebSocket } from 'ws';
-import { type CpuUse, cpuMeter, cpuPerUnit } from '../cpu.ts';
+import { type CpuUse, cpuMeter, cpuPerUnit, postgresIsLocal } from '../cpu.ts';
 import { goLiveThroughHooks } from '../go-live.ts';
 import { pool, rng } from '../load.ts';
 import { scratchDatabase } from '../scratch-db.ts';
@@ -300,10 +300,7 @@ export const gifts: Scenario = {
     const durationMs = Number(process.env.BENCH_GIFT_DURATION_MS ?? (quick ? 4000 : 15_000));
     const warmUpMs = quick ? 1000 : 2000;
     const database = process.env.DATABASE_URL ? 'postgres' : 'pglite';
-    // Postgres's CPU can be read only when it runs here.
-    const postgresCpu =
-      !!process.env.DATABASE_URL &&
-      ['127.0.0.1', 'localhost', '[::1]', ''].includes(new URL(process.env.DATABASE_URL).hostname);
+    const postgresCpu = postgresIsLocal();
     // Other work on the machine competes for the same cores: recorded, so figures can be read fairly.
     const loadBefore = loadavg().map((l) => round(l, 2));
 
