@@ -95,3 +95,10 @@ export function cpuPerUnit(use: CpuUse, units: number) {
     cores: cpus().length,
   };
 }
+
+/** One line for a log: what a unit cost this process and Postgres, and how busy the machine was. */
+export function cpuText(cpu: ReturnType<typeof cpuPerUnit> | null): string {
+  return cpu
+    ? `${cpu.benchProcessUs} µs this process, ${cpu.postgresUs ?? '?'} µs Postgres, machine ${cpu.machineBusyPct}% busy`
+    : 'not measured';
+}

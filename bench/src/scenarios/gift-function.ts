@@ -3,7 +3,7 @@ import { cpus, tmpdir } from 'node:os';
 import path from 'node:path';
 import { loadConfig, startServer } from '@onair/server';
 import { type BatchGift, freePort, sendGifts } from '@onair/server/testing';
-import { cpuMeter, cpuPerUnit, postgresIsLocal } from '../cpu.ts';
+import { cpuMeter, cpuPerUnit, cpuText, postgresIsLocal } from '../cpu.ts';
 import { scratchDatabase } from '../scratch-db.ts';
 import { progress, round } from '../stats.ts';
 import type { Scenario } from '../types.ts';
@@ -121,7 +121,7 @@ export const giftFunction: Scenario = {
           cpu,
         };
         log(
-          `${connections} connection(s): ${run.giftsPerSec} gifts/s, ${run.msPerBatch} ms per ${batchSize}-gift batch; CPU per gift ${cpu.benchProcessUs} µs this process, ${cpu.postgresUs ?? '?'} µs Postgres, machine ${cpu.machineBusyPct}% busy`,
+          `${connections} connection(s): ${run.giftsPerSec} gifts/s, ${run.msPerBatch} ms per ${batchSize}-gift batch; CPU per gift ${cpuText(cpu)}`,
         );
         runs.push(run);
       }

@@ -6,14 +6,14 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { loadConfig, startServer } from '@onair/server';
 import { freePort, spawnServer } from '@onair/server/testing';
 import { WebSocket } from 'ws';
-import { type CpuUse, cpuMeter, cpuPerUnit, postgresIsLocal } from '../cpu.ts';
+import { type CpuUse, cpuMeter, cpuPerUnit, cpuText, postgresIsLocal } from '../cpu.ts';
 import { goLiveThroughHooks } from '../go-live.ts';
 import { pool, rng } from '../load.ts';
 import { scratchDatabase } from '../scratch-db.ts';
 import { percentile, progress, round } from '../stats.ts';
 import type { Scenario } from '../types.ts';
 
-export type RunningServer = Awaited<ReturnType<typeof startServer>>;
+type RunningServer = Awaited<ReturnType<typeof startServer>>;
 
 /** What senders pick: mostly cheap gifts (as on TikTok), now and then a big one. Weights sum to 100. */
 const GIFT_MIX: [giftId: string, weight: number][] = [
@@ -34,7 +34,7 @@ interface Person {
   token?: string;
 }
 
-export interface Fixture {
+interface Fixture {
   wallets: Person[];
   creators: Person[];
   hot: Person;
@@ -55,11 +55,6 @@ interface PhaseResult {
   cpu: ReturnType<typeof cpuPerUnit> | null;
 }
 
-const cpuText = (r: PhaseResult) =>
-  r.cpu
-    ? `${r.cpu.benchProcessUs} µs this process, ${r.cpu.postgresUs ?? '?'} µs Postgres, machine ${r.cpu.machineBusyPct}% busy`
-    : 'not measured';
-
 /** Runs `concurrency` closed-loop senders for a warm-up, then measures for `durationMs`. */
 async function closedLoop(opts: {
   label: string;
@@ -78,13 +73,11 @@ async function closedLoop(opts: {
   const start = performance.now();
   const measureFrom = start + opts.warmUpMs;
   const deadline = measureFrom + opts.durationMs;
-  // CPU is read over the measured window only, like the throughput.
-  let cpuUse: CpuUse | undefined;
-  let cpuTimer = setTimeout(() => {
-    const stop = cpuMeter(opts.postgresCpu);
-    cpuTimer = setTimeout(() => {
-      cpuUse = stop();
-    }, opts.durationMs);
+  // CPU is read from the end of the warm-up until the last sender is done (at most one request past
+  // the deadline).
+  let stopCpu: (() => CpuUse) | undefined;
+  const cpuStart = setTimeout(() => {
+    stopCpu = cpuMeter(opts.postgresCpu);
   }, opts.warmUpMs);
   const workers = Array.from({ length: opts.concurrency }, async (_, w) => {
     for (let n = 0; performance.now() < deadline; n++) {
@@ -110,7 +103,8 @@ async function closedLoop(opts: {
   }, 250);
   await Promise.all(workers);
   clearInterval(ticker);
-  clearTimeout(cpuTimer);
+  clearTimeout(cpuStart);
+  const cpuUse = stopCpu?.();
   progress(opts.label, opts.durationMs, opts.durationMs);
   if (errors > 0) console.warn(`  ${opts.label}: ${errors} errors, first: ${String(firstError)}`);
   return {
@@ -380,7 +374,7 @@ export const gifts: Scenario = {
             send: sendDirect(server, chooser(fixture, 1), 'svc'),
           });
         log(
-          `service: ${service.giftsPerSec} gifts/s, p50 ${service.p50Ms} ms, p99 ${service.p99Ms} ms; CPU per gift ${cpuText(service)}`,
+          `service: ${service.giftsPerSec} gifts/s, p50 ${service.p50Ms} ms, p99 ${service.p99Ms} ms; CPU per gift ${cpuText(service.cpu)}`,
         );
       } finally {
         await server.close();
