@@ -32,6 +32,7 @@ import {
 } from '@onair/protocol';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { Counter, Histogram } from 'prom-client';
 import type { EconomyService } from './economy.service.ts';
 import type { GiftSender } from './gifts.service.ts';
 
@@ -56,6 +57,32 @@ export async function economyRoutes(app: FastifyInstance, { economy }: { economy
 
   // Gifts finish committing before the database closes.
   app.addHook('onClose', () => economy.close());
+
+  // Group commit on /metrics: how many gifts share a transaction and how long it takes.
+  const batchSize = new Histogram({
+    name: 'onair_gift_batch_size',
+    help: 'Gifts committed together in one transaction (group commit)',
+    buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1000],
+    registers: [app.metrics],
+  });
+  const batchSeconds = new Histogram({
+    name: 'onair_gift_batch_seconds',
+    help: 'One gift batch: reading prices and sessions, then the ledger transaction',
+    buckets: [0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
+    registers: [app.metrics],
+  });
+  const batchFailed = new Counter({
+    name: 'onair_gift_batches_failed_total',
+    help: 'Gift batches whose transaction failed and were retried one gift at a time',
+    registers: [app.metrics],
+  });
+  gifts.instrument({
+    batch({ size, seconds, failed }) {
+      batchSize.observe(size);
+      batchSeconds.observe(seconds);
+      if (failed) batchFailed.inc();
+    },
+  });
 
   r.get(
     '/wallet',

@@ -167,6 +167,31 @@ describe.each(testDatabases())('gifting on $name', (kind) => {
     await expectLedgerOk(database.db);
   });
 
+  it('shows on /metrics how many gifts each transaction committed together', async () => {
+    const scrape = async () => (await app.inject('/metrics')).body;
+    const count = (text: string, name: string) =>
+      Number(text.match(new RegExp(`^${name} (\\d+)$`, 'm'))?.[1] ?? Number.NaN);
+    const before = await scrape();
+    const gifter = await signup(app);
+    await buyCoins(app, gifter, 'coins_70');
+    const results = await Promise.all(
+      Array.from({ length: 8 }, () => sendGift(app, gifter, 'gift_creator', { giftId: 'rose' })),
+    );
+    expect(results.map((r) => r.statusCode)).toEqual(Array(8).fill(201));
+    const after = await scrape();
+    // Every gift is counted in exactly one batch (how many batches depends on timing).
+    const gifts = count(after, 'onair_gift_batch_size_sum') - count(before, 'onair_gift_batch_size_sum');
+    const batches =
+      count(after, 'onair_gift_batch_size_count') - count(before, 'onair_gift_batch_size_count');
+    expect(gifts).toBe(8);
+    expect(batches).toBeGreaterThanOrEqual(1);
+    expect(batches).toBeLessThanOrEqual(8);
+    expect(after).toMatch(/^onair_gift_batch_seconds_count \d+$/m);
+    expect(count(after, 'onair_gift_batches_failed_total')).toBe(
+      count(before, 'onair_gift_batches_failed_total'),
+    );
+  });
+
   it('lets a cheaper gift through after a dearer one the wallet could not pay, in one batch', async () => {
     const spender = await signup(app);
     await buyCoins(app, spender, 'coins_70');

@@ -80,6 +80,11 @@ const insufficient = (balance: number, required: number) =>
     { balance, required },
   );
 
+/** Prometheus hooks, handed over by the routes plugin (the registry belongs to the app). */
+export interface GiftInstruments {
+  batch(stats: { size: number; seconds: number; failed: boolean }): void;
+}
+
 const CREATOR_CACHE_MAX = 50_000;
 const STREAKS_MAX = 100_000;
 
@@ -95,6 +100,7 @@ export function createGiftsService(deps: GiftsDeps) {
   // Streaks are display state: per process, rebuilt by the next sends after a restart.
   const streaks = new Map<string, Streak>();
   const listeners: ((event: GiftEvent) => void)[] = [];
+  let instruments: GiftInstruments | null = null;
   // Unique across processes by the random prefix, and cheap: a gift storm makes one per gift.
   const streakPrefix = randomBytes(6).toString('base64url');
   let streakSeq = 0;
@@ -345,6 +351,7 @@ export function createGiftsService(deps: GiftsDeps) {
     ...deps.batch,
     commit,
     onBatch: ({ size, ms, failed }) => {
+      instruments?.batch({ size, seconds: ms / 1000, failed });
       if (failed) log.warn({ size, ms }, 'gift batch failed; retrying its gifts one by one');
     },
   });
@@ -417,6 +424,10 @@ export function createGiftsService(deps: GiftsDeps) {
       if (!row) throw unknownGift(id);
       log.info({ by: actor.id, gift: id, patch: body }, 'gift updated');
       return presentAdminGift(row);
+    },
+
+    instrument(hooks: GiftInstruments): void {
+      instruments = hooks;
     },
 
     /** Waits for gifts already submitted to commit (shutdown). */
