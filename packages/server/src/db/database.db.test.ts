@@ -30,6 +30,15 @@ describe.each(testDatabases())('database on $name', (kind) => {
     );
   });
 
+  it('returns int8 arrays as numbers (nulls kept) on both drivers, and refuses an inexact element', async () => {
+    const { rows } = await sql<{ xs: (number | null)[]; empty: number[] }>`
+      select array[1, null, -9007199254740991, 0]::int8[] as xs, '{}'::int8[] as empty`.execute(database.db);
+    expect(rows[0]).toEqual({ xs: [1, null, -9007199254740991, 0], empty: [] });
+    await expect(sql`select array[1, 9007199254740993]::int8[] as xs`.execute(database.db)).rejects.toThrow(
+      /MAX_SAFE_INTEGER/,
+    );
+  });
+
   it('runs a statement marked PREPARED with fresh parameters each time (prepared once on Postgres)', async () => {
     await database.db.connection().execute(async (conn) => {
       const add = (n: number) =>

@@ -31,6 +31,8 @@ export interface DatabaseHandle {
 }
 
 const INT8_OID = 20;
+const INT8_ARRAY_OID = 1016;
+const TEXT_ARRAY_OID = 1009;
 
 /**
  * A statement whose text starts with this is prepared once per connection and then only bound and
@@ -71,6 +73,16 @@ export function parseInt8(value: string): number {
   return n;
 }
 
+// pg's own text[] parser (quoting, escapes, NULL); its types only name scalar oids.
+const parseTextArray = (pg.types.getTypeParser as (oid: number) => (value: string) => (string | null)[])(
+  TEXT_ARRAY_OID,
+);
+
+/** int8[] the same way, element by element (both drivers would otherwise differ: strings or numbers). */
+export function parseInt8Array(value: string): (number | null)[] {
+  return parseTextArray(value).map((v) => (v === null ? null : parseInt8(v)));
+}
+
 export function createDatabase(options: DatabaseOptions): DatabaseHandle {
   const plugins = [new CamelCasePlugin()];
   if (options.url) {
@@ -83,7 +95,9 @@ export function createDatabase(options: DatabaseOptions): DatabaseHandle {
         getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
           oid === INT8_OID
             ? parseInt8
-            : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+            : oid === INT8_ARRAY_OID
+              ? parseInt8Array
+              : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
       },
     });
     pool.on('error', options.onIdleError ?? (() => {}));
@@ -93,7 +107,7 @@ export function createDatabase(options: DatabaseOptions): DatabaseHandle {
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
   const pglite = new PGlite({
     ...(options.dataDir ? { dataDir: path.resolve(options.dataDir) } : {}),
-    parsers: { [INT8_OID]: parseInt8 },
+    parsers: { [INT8_OID]: parseInt8, [INT8_ARRAY_OID]: parseInt8Array },
   });
   const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }), plugins });
   return { db, dialect: 'pglite', close: () => db.destroy() };

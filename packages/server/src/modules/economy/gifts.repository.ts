@@ -59,9 +59,9 @@ export interface BatchOutcome {
 }
 
 interface BatchRow {
-  transferIds: (number | string | null)[] | null;
-  balancesAfter: (number | string)[] | null;
-  diamonds: (number | string)[] | null;
+  transferIds: (number | null)[] | null;
+  balancesAfter: number[] | null;
+  diamonds: number[] | null;
   createdAt: Date;
 }
 
@@ -104,13 +104,8 @@ export async function sendGifts(
   const ids = row.transferIds ?? [];
   const after = row.balancesAfter ?? [];
   const dia = row.diamonds ?? [];
-  // int8 arrays arrive as strings from pg and as numbers from PGlite.
   const outcomes = ids.map(
-    (id, i): BatchOutcome => ({
-      transferId: id === null ? null : Number(id),
-      balanceAfter: Number(after[i]),
-      diamonds: Number(dia[i]),
-    }),
+    (transferId, i): BatchOutcome => ({ transferId, balanceAfter: after[i]!, diamonds: dia[i]! }),
   );
   return { outcomes, createdAt: row.createdAt };
 }
