@@ -3,10 +3,11 @@ import { Agent, request } from 'node:http';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { loadConfig, startServer } from '@onair/server';
-import { freePort, spawnServer } from '@onair/server/testing';
+import type { startServer } from '@onair/server';
+import { spawnServer } from '@onair/server/testing';
 import { sql } from 'kysely';
 import { WebSocket } from 'ws';
+import { benchServerEnv, startBenchServer } from '../bench-server.ts';
 import { goLiveThroughHooks } from '../go-live.ts';
 import { pool, rng } from '../load.ts';
 import { scratchDatabase } from '../scratch-db.ts';
@@ -149,19 +150,12 @@ export const battle: Scenario = {
     log(
       `database: ${database}; ${cpus().length} CPUs shared by the server, the database and this load generator`,
     );
-    const env = {
-      DATA_DIR: dataDir,
-      ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
-      PORT: '0',
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'warn',
-      WEB_DIST: '/nonexistent',
-      ROLES: 'api,gateway,worker',
+    const env = benchServerEnv(dataDir, databaseUrl, {
       BATTLE_CONNECT_S: '1',
       BATTLE_RESULT_S: '0',
       BATTLE_SPEED_ROUND_S: String(SPEED_ROUND_S),
-    };
-    const inProcess = async () => startServer(loadConfig({ ...env, RTMP_PORT: String(await freePort()) }));
+    });
+    const inProcess = () => startBenchServer(env);
 
     try {
       let server = await inProcess();

@@ -1,8 +1,9 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import path from 'node:path';
-import { loadConfig, startServer } from '@onair/server';
-import { type BatchGift, freePort, sendGifts } from '@onair/server/testing';
+import { loadConfig } from '@onair/server';
+import { type BatchGift, sendGifts } from '@onair/server/testing';
+import { benchServerEnv, startBenchServer } from '../bench-server.ts';
 import { cpuMeter, cpuPerUnit, cpuText, postgresIsLocal } from '../cpu.ts';
 import { scratchDatabase } from '../scratch-db.ts';
 import { progress, round } from '../stats.ts';
@@ -30,17 +31,8 @@ export const giftFunction: Scenario = {
 
     const dataDir = await mkdtemp(path.join(tmpdir(), 'onair-bench-giftfn-'));
     const { url: databaseUrl, drop } = await scratchDatabase('giftfn');
-    const config = loadConfig({
-      DATA_DIR: dataDir,
-      ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
-      PORT: '0',
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'warn',
-      WEB_DIST: '/nonexistent',
-      ROLES: 'api,gateway,worker',
-      RTMP_PORT: String(await freePort()),
-    });
-    const server = await startServer(config);
+    const env = benchServerEnv(dataDir, databaseUrl);
+    const server = await startBenchServer(env);
     try {
       const fixture = await seed(server, wallets, creators);
       log(
@@ -62,7 +54,7 @@ export const giftFunction: Scenario = {
         'DIAMOND',
         true,
       );
-      const platformShareBps = config.PLATFORM_SHARE_BPS;
+      const platformShareBps = loadConfig(env).PLATFORM_SHARE_BPS;
       const price = new Map((await server.app.services.economy.gifts.catalog()).map((g) => [g.id, g.coins]));
       const pick = chooser(fixture, 7);
       let n = 0;

@@ -3,9 +3,10 @@ import { Agent, request } from 'node:http';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { loadConfig, startServer } from '@onair/server';
-import { freePort, spawnServer } from '@onair/server/testing';
+import type { startServer } from '@onair/server';
+import { spawnServer } from '@onair/server/testing';
 import { WebSocket } from 'ws';
+import { benchServerEnv, startBenchServer } from '../bench-server.ts';
 import { type CpuUse, cpuMeter, cpuPerUnit, cpuText, postgresIsLocal } from '../cpu.ts';
 import { goLiveThroughHooks } from '../go-live.ts';
 import { pool, rng } from '../load.ts';
@@ -352,23 +353,15 @@ export const gifts: Scenario = {
       `database: ${database}${databaseUrl ? '' : ` in ${dataDir}`}; ${cpus().length} CPUs (shared with the database and the load generator)`,
     );
 
-    const env = (extra: Record<string, string> = {}) => ({
-      DATA_DIR: dataDir,
-      ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
-      PORT: '0',
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'warn',
-      WEB_DIST: '/nonexistent',
-      // Sessions made by the seeding node are not ended by a media role elsewhere.
-      ROLES: 'api,gateway,worker',
-      // Group commit settings can be tried from the bench's own environment.
-      ...Object.fromEntries(
-        ['GIFT_BATCH_MS', 'GIFT_BATCH_MAX'].flatMap((k) => (process.env[k] ? [[k, process.env[k]]] : [])),
-      ),
-      ...extra,
-    });
-    const inProcess = async (extra: Record<string, string> = {}) =>
-      startServer(loadConfig({ ...env(extra), RTMP_PORT: String(await freePort()) }));
+    const env = (extra: Record<string, string> = {}) =>
+      benchServerEnv(dataDir, databaseUrl, {
+        // Group commit settings can be tried from the bench's own environment.
+        ...Object.fromEntries(
+          ['GIFT_BATCH_MS', 'GIFT_BATCH_MAX'].flatMap((k) => (process.env[k] ? [[k, process.env[k]]] : [])),
+        ),
+        ...extra,
+      });
+    const inProcess = (extra: Record<string, string> = {}) => startBenchServer(env(extra));
 
     const acked = new Set<string>();
     /** Gifts through the economy service itself, in-process: the service and baseline phases. */

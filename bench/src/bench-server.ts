@@ -1,0 +1,29 @@
+import { loadConfig, startServer } from '@onair/server';
+import { freePort } from '@onair/server/testing';
+
+/**
+ * The environment of a server a scenario runs, in-process or as a child: on the scenario's data
+ * directory and scratch database, quiet, without the web build, and without the media role (sessions
+ * the seeding node made LIVE are not ended by a media node elsewhere).
+ */
+export function benchServerEnv(
+  dataDir: string,
+  databaseUrl: string | undefined,
+  extra: Record<string, string> = {},
+): Record<string, string> {
+  return {
+    DATA_DIR: dataDir,
+    ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'warn',
+    WEB_DIST: '/nonexistent',
+    ROLES: 'api,gateway,worker',
+    ...extra,
+  };
+}
+
+/** Starts a server in this process, with an RTMP port of its own. */
+export async function startBenchServer(env: Record<string, string>) {
+  return startServer(loadConfig({ ...env, RTMP_PORT: String(await freePort()) }));
+}
