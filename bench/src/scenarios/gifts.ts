@@ -393,6 +393,7 @@ export const gifts: Scenario = {
       concurrency,
       durationMs: 0,
       cpu: null,
+      meanBatch: null,
     });
     let fixture: Fixture;
     let service = skipped(serviceConcurrency);
@@ -422,7 +423,7 @@ export const gifts: Scenario = {
             }),
           );
         log(
-          `service: ${service.giftsPerSec} gifts/s, p50 ${service.p50Ms} ms, p99 ${service.p99Ms} ms, ${service.meanBatch} gifts per batch; CPU per gift ${cpuText(service.cpu)}`,
+          `service: ${service.giftsPerSec} gifts/s, p50 ${service.p50Ms} ms, p99 ${service.p99Ms} ms, ${service.meanBatch ?? '?'} gifts per batch; CPU per gift ${cpuText(service.cpu)}`,
         );
       } finally {
         await server.close();
@@ -503,7 +504,7 @@ export const gifts: Scenario = {
         for (const s of senders) s.socket.close();
         const framesOverWs = framesReceived;
         log(
-          `end to end (WebSocket, ${wsConcurrency} gifters offering ${wsConcurrency * wsRate}/s): ${overWs.giftsPerSec} gifts/s, p50 ${overWs.p50Ms} ms, p99 ${overWs.p99Ms} ms, ${overWs.meanBatch} gifts per batch; ${framesOverWs} gift frames received by ${sockets.length} watchers`,
+          `end to end (WebSocket, ${wsConcurrency} gifters offering ${wsConcurrency * wsRate}/s): ${overWs.giftsPerSec} gifts/s, p50 ${overWs.p50Ms} ms, p99 ${overWs.p99Ms} ms, ${overWs.meanBatch ?? '?'} gifts per batch; ${framesOverWs} gift frames received by ${sockets.length} watchers`,
         );
 
         const post = poster(child.url, httpConcurrency);
@@ -537,7 +538,7 @@ export const gifts: Scenario = {
         for (const s of sockets) s.close();
         endToEnd = { ...overWs, framesReceived: framesOverWs, offeredPerSec: wsConcurrency * wsRate };
         log(
-          `end to end (HTTP): ${endToEndHttp.giftsPerSec} gifts/s, p50 ${endToEndHttp.p50Ms} ms, p99 ${endToEndHttp.p99Ms} ms, ${endToEndHttp.meanBatch} gifts per batch`,
+          `end to end (HTTP): ${endToEndHttp.giftsPerSec} gifts/s, p50 ${endToEndHttp.p50Ms} ms, p99 ${endToEndHttp.p99Ms} ms, ${endToEndHttp.meanBatch ?? '?'} gifts per batch`,
         );
       } finally {
         await child.stop();
