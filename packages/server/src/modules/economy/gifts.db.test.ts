@@ -308,6 +308,59 @@ describe.each(testDatabases())('gifting on $name', (kind) => {
     await expectLedgerOk(database.db);
   });
 
+  it('refuses gifts to a session that ended where this node could not see it, though it had it as LIVE', async () => {
+    const host = await signup(app);
+    const gifter = await signup(app);
+    await buyCoins(app, gifter, 'coins_70');
+    const live = await goLive(app, host);
+    // The first gift makes the service keep the host's session; then another node ends it.
+    expect((await sendGift(app, gifter, host.user.handle, { giftId: 'rose' })).statusCode).toBe(201);
+    await database.db
+      .updateTable('liveSessions')
+      .set({ status: 'ended', endedAt: new Date() })
+      .where('id', '=', live)
+      .execute();
+    const before = await wallet(app, gifter);
+    const refused = await Promise.all(
+      ['rose', 'doughnut'].map((giftId) => sendGift(app, gifter, host.user.handle, { giftId })),
+    );
+    expect(refused.map((r) => [r.statusCode, r.json().error.code])).toEqual([
+      [409, 'gift.room_offline'],
+      [409, 'gift.room_offline'],
+    ]);
+    expect(await wallet(app, gifter)).toEqual(before);
+    expect(
+      await database.db.selectFrom('giftEvents').select('transferId').where('sessionId', '=', live).execute(),
+    ).toHaveLength(1);
+    await expectLedgerOk(database.db);
+  });
+
+  it('charges a new price from the next gift on', async () => {
+    const gifter = await signup(app);
+    await buyCoins(app, gifter, 'coins_70');
+    const price = async (coins: number) =>
+      (
+        await app.inject({
+          method: 'PATCH',
+          url: '/api/v1/admin/gifts/finger_heart',
+          headers: admin.auth,
+          payload: { coins },
+        })
+      ).statusCode;
+    const send = async () =>
+      (await sendGift(app, gifter, 'gift_creator', { giftId: 'finger_heart' })).json().coins;
+    expect(await send()).toBe(5);
+    expect(await price(7)).toBe(200);
+    try {
+      expect(await send()).toBe(7);
+    } finally {
+      expect(await price(5)).toBe(200);
+    }
+    expect(await send()).toBe(5);
+    expect((await wallet(app, gifter)).coins).toBe(70 - 5 - 7 - 5);
+    await expectLedgerOk(database.db);
+  });
+
   it('shows the top gifters of the current session, and none once it ended', async () => {
     const top = (await app.inject('/api/v1/rooms/gift_creator/top-gifters')).json();
     expect(top.sessionId).toBe(sessionId);

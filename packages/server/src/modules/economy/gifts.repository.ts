@@ -62,18 +62,20 @@ interface BatchRow {
   transferIds: (number | null)[] | null;
   balancesAfter: number[] | null;
   diamonds: number[] | null;
+  offlineSessions: number[] | null;
   createdAt: Date;
 }
 
 /**
  * Commits a batch of gifts in one statement and its own transaction (`onair_send_gifts`, migrations
- * 0008 and 0009): locks in sorted order, applies each gift in order, writes transfers, postings, gift
- * rows and balances. A key already in the ledger fails the whole statement (unique violation).
+ * 0008–0010): locks in sorted order, applies each gift in order, writes transfers, postings, gift
+ * rows and balances. A key already in the ledger fails the whole statement (unique violation). Gifts
+ * to a session that is no longer LIVE are refused; those sessions come back in `offlineSessions`.
  */
 export async function sendGifts(
   db: Db,
   batch: { sink: number; issuance: number; platformShareBps: number; gifts: BatchGift[] },
-): Promise<{ outcomes: BatchOutcome[]; createdAt: Date }> {
+): Promise<{ outcomes: BatchOutcome[]; offlineSessions: Set<string>; createdAt: Date }> {
   const { gifts } = batch;
   // Every account of the batch once, in the ascending order the function locks them in.
   const accountSet = new Set<number>([batch.sink, batch.issuance]);
@@ -107,7 +109,8 @@ export async function sendGifts(
   const outcomes = ids.map(
     (transferId, i): BatchOutcome => ({ transferId, balanceAfter: after[i]!, diamonds: dia[i]! }),
   );
-  return { outcomes, createdAt: row.createdAt };
+  const offlineSessions = new Set((row.offlineSessions ?? []).map((ix) => sessions[ix - 1]!));
+  return { outcomes, offlineSessions, createdAt: row.createdAt };
 }
 
 export interface ReceiptRow extends GiftEventRow {

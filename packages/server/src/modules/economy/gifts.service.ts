@@ -86,6 +86,14 @@ export interface GiftInstruments {
 }
 
 const CREATOR_CACHE_MAX = 50_000;
+/**
+ * How long a batch trusts a creator's LIVE session it looked up. The gift function checks the session
+ * is still LIVE anyway (a stale entry costs a refused gift, never a gift to an ended session); reading
+ * it before every batch would put a round trip in front of every commit.
+ */
+const SESSION_TTL_MS = 1_000;
+/** How long a catalog read is kept: prices edited on another node apply within this. */
+const CATALOG_TTL_MS = 5_000;
 const STREAKS_MAX = 100_000;
 
 /**
@@ -105,6 +113,46 @@ export function createGiftsService(deps: GiftsDeps) {
   const streakPrefix = randomBytes(6).toString('base64url');
   let streakSeq = 0;
   const newStreakId = () => `${streakPrefix}${(++streakSeq).toString(36)}`;
+
+  let catalogCache: { until: number; gifts: Promise<Map<string, GiftCatalogRow>> } | null = null;
+  const liveCache = new Map<string, { sessionId: string; until: number }>();
+
+  /** The whole catalog (a few dozen rows), inactive gifts included so they can be refused by name. */
+  function catalogById(): Promise<Map<string, GiftCatalogRow>> {
+    const at = now();
+    if (!catalogCache || catalogCache.until <= at) {
+      const gifts = repo
+        .listGifts(db, { activeOnly: false })
+        .then((rows) => new Map(rows.map((g) => [g.id, g])));
+      catalogCache = { until: at + CATALOG_TTL_MS, gifts };
+      // A failed read is not kept.
+      gifts.catch(() => {
+        if (catalogCache?.gifts === gifts) catalogCache = null;
+      });
+    }
+    return catalogCache.gifts;
+  }
+
+  /** Creators' LIVE sessions, from the cache where fresh; a creator who is not LIVE is not cached. */
+  async function liveSessions(creatorIds: string[]): Promise<Map<string, string>> {
+    const at = now();
+    const out = new Map<string, string>();
+    const missing: string[] = [];
+    for (const id of creatorIds) {
+      const hit = liveCache.get(id);
+      if (hit && hit.until > at) out.set(id, hit.sessionId);
+      else missing.push(id);
+    }
+    if (missing.length > 0) {
+      if (liveCache.size >= CREATOR_CACHE_MAX) liveCache.clear();
+      for (const id of missing) liveCache.delete(id);
+      for (const [id, sessionId] of await live.currentSessions(missing)) {
+        liveCache.set(id, { sessionId, until: at + SESSION_TTL_MS });
+        out.set(id, sessionId);
+      }
+    }
+    return out;
+  }
 
   async function resolveCreator(actor: Actor | null, handle: string) {
     const cached = creators.get(handle);
@@ -220,9 +268,9 @@ export function createGiftsService(deps: GiftsDeps) {
 
     const candidates = lookup ? await answerFromLedger(items, primaries, results) : primaries;
     const uniq = <T>(xs: T[]) => [...new Set(xs)];
-    const [catalog, sessions, creatorAccounts, senderAccounts, sink, issuance] = await Promise.all([
-      repo.findGifts(db, uniq(candidates.map((i) => items[i]!.giftId))),
-      live.currentSessions(uniq(candidates.map((i) => items[i]!.creator.id))),
+    const [giftById, sessions, creatorAccounts, senderAccounts, sink, issuance] = await Promise.all([
+      catalogById(),
+      liveSessions(uniq(candidates.map((i) => items[i]!.creator.id))),
       ledger.accountIds(
         candidates.map((i) => items[i]!.creator.id),
         'DIAMOND',
@@ -236,7 +284,6 @@ export function createGiftsService(deps: GiftsDeps) {
       ledger.systemAccount('coin_sink'),
       ledger.systemAccount('diamond_issuance'),
     ]);
-    const giftById = new Map(catalog.map((g) => [g.id, g]));
 
     // Requests refused by a rule; without the lookup, their key may still name an earlier gift.
     const refused: number[] = [];
@@ -296,7 +343,7 @@ export function createGiftsService(deps: GiftsDeps) {
           };
         },
       );
-      const { outcomes, createdAt } = await repo.sendGifts(db, {
+      const { outcomes, offlineSessions, createdAt } = await repo.sendGifts(db, {
         sink,
         issuance,
         platformShareBps: deps.platformShareBps,
@@ -309,7 +356,10 @@ export function createGiftsService(deps: GiftsDeps) {
         const { i, gift, coins } = todo[n]!;
         const g = batch[n]!;
         if (o.transferId === null) {
-          refuse(i, insufficient(o.balanceAfter, coins));
+          if (offlineSessions.has(g.sessionId)) {
+            liveCache.delete(items[i]!.creator.id);
+            refuse(i, roomOffline(items[i]!.creator.handle));
+          } else refuse(i, insufficient(o.balanceAfter, coins));
           return;
         }
         kept.set(g.streakKey, g.streak);
@@ -414,6 +464,7 @@ export function createGiftsService(deps: GiftsDeps) {
       requireAccess(actor, 'economy.manage', null);
       const row = await repo.insertGift(db, body);
       if (!row) throw conflict('catalog.id_taken', `A gift called "${body.id}" already exists.`);
+      catalogCache = null;
       log.info({ by: actor.id, gift: row.id, coins: row.coins }, 'gift added to the catalog');
       return presentAdminGift(row);
     },
@@ -422,6 +473,7 @@ export function createGiftsService(deps: GiftsDeps) {
       requireAccess(actor, 'economy.manage', null);
       const row = await repo.updateGift(db, id, body);
       if (!row) throw unknownGift(id);
+      catalogCache = null;
       log.info({ by: actor.id, gift: id, patch: body }, 'gift updated');
       return presentAdminGift(row);
     },
