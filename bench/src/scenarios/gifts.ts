@@ -537,7 +537,9 @@ export const gifts: Scenario = {
             })),
           };
           log(
-            `end to end (WebSocket): ${endToEnd.giftsPerSec} gifts/s at p99 ${endToEnd.p99Ms} ms (${endToEnd.offeredPerSec}/s offered), the highest of ${steps.length} steps with p99 under ${P99_GOAL_MS} ms`,
+            steps.some(meetsLatencyGoal)
+              ? `end to end (WebSocket): ${endToEnd.giftsPerSec} gifts/s at p99 ${endToEnd.p99Ms} ms (${endToEnd.offeredPerSec}/s offered), the highest step with p99 under ${P99_GOAL_MS} ms`
+              : `end to end (WebSocket): no step kept p99 under ${P99_GOAL_MS} ms; the lowest: ${endToEnd.giftsPerSec} gifts/s at p99 ${endToEnd.p99Ms} ms (${endToEnd.offeredPerSec}/s offered)`,
           );
         }
 
