@@ -280,24 +280,23 @@ async function giftSocket(baseUrl: string, token: string) {
   const socket = new WebSocket(`${baseUrl.replace(/^http/, 'ws')}/api/v1/ws`, {
     headers: { authorization: `Bearer ${token}` },
   });
-  const waiting = new Map<string, (frame: { type: string; code?: string; message?: string }) => void>();
-  const failing = new Map<string, (error: Error) => void>();
+  type Frame = { type: string; code?: string; message?: string };
+  // Sends awaiting their answer, by nonce.
+  const waiting = new Map<string, { resolve: (frame: Frame) => void; reject: (error: Error) => void }>();
   let nonce = 0;
   let lastSentAt = 0;
   socket.on('close', (code, reason) => {
     const error = new Error(`socket closed by the server: ${code} ${reason.toString()}`);
-    for (const reject of failing.values()) reject(error);
+    for (const w of waiting.values()) w.reject(error);
     waiting.clear();
-    failing.clear();
   });
   socket.on('message', (data) => {
     const text = data.toString();
     if (!text.startsWith('{"type":"receipt"') && !text.startsWith('{"type":"error"')) return;
-    const frame = JSON.parse(text) as { type: string; nonce?: string; code?: string; message?: string };
+    const frame = JSON.parse(text) as Frame & { nonce?: string };
     if (!frame.nonce) return;
-    waiting.get(frame.nonce)?.(frame);
+    waiting.get(frame.nonce)?.resolve(frame);
     waiting.delete(frame.nonce);
-    failing.delete(frame.nonce);
   });
   await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
   return {
@@ -310,13 +309,12 @@ async function giftSocket(baseUrl: string, token: string) {
     },
     send(body: object) {
       const n = `n${++nonce}`;
-      return new Promise<{ type: string; code?: string; message?: string }>((resolve, reject) => {
+      return new Promise<Frame>((resolve, reject) => {
         if (socket.readyState !== socket.OPEN) {
           reject(new Error('socket closed'));
           return;
         }
-        waiting.set(n, resolve);
-        failing.set(n, reject);
+        waiting.set(n, { resolve, reject });
         socket.send(JSON.stringify({ type: 'gift', nonce: n, ...body }));
       });
     },
