@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CONTROL_CHARACTERS_MESSAGE, Cursor, cleanString, isCleanText, Text } from './text.ts';
 
 export const ROLES = ['viewer', 'creator', 'admin'] as const;
 export const Role = z.enum(ROLES);
@@ -15,12 +16,13 @@ export const Handle = z
   .regex(HANDLE_PATTERN, 'letters, digits, "_" and "." only; must not start or end with "."')
   .refine((h) => !h.includes('..'), 'no two dots in a row');
 
-export const Password = z.string().min(8, 'at least 8 characters').max(200, 'at most 200 characters');
-export const DisplayName = z.string().trim().min(1).max(50);
-export const Bio = z.string().max(300);
+export const Password = cleanString().min(8, 'at least 8 characters').max(200, 'at most 200 characters');
+export const DisplayName = Text({ min: 1, max: 50 });
+export const Bio = Text({ max: 300, multiline: true });
 export const AvatarUrl = z
   .string()
   .max(500)
+  .refine((u) => isCleanText(u), CONTROL_CHARACTERS_MESSAGE)
   .url()
   .refine((u) => /^https?:\/\//.test(u), 'must be an http(s) URL');
 
@@ -51,8 +53,8 @@ export type SignupBody = z.infer<typeof SignupBody>;
 
 export const LoginBody = z
   .object({
-    handle: z.string().trim().toLowerCase().min(1).max(24),
-    password: z.string().min(1).max(200),
+    handle: cleanString().trim().toLowerCase().min(1).max(24),
+    password: cleanString().min(1).max(200),
   })
   .strict();
 export type LoginBody = z.infer<typeof LoginBody>;
@@ -79,7 +81,7 @@ export type UpdateProfileBody = z.infer<typeof UpdateProfileBody>;
 export const HandleParams = z.object({ handle: Handle });
 export const IdParams = z.object({ id: z.uuid() });
 
-export const CreateTokenBody = z.object({ name: z.string().trim().min(1).max(60) }).strict();
+export const CreateTokenBody = z.object({ name: Text({ min: 1, max: 60 }) }).strict();
 export type CreateTokenBody = z.infer<typeof CreateTokenBody>;
 
 export const ApiToken = z
@@ -105,9 +107,9 @@ export const UserList = z.object({ users: z.array(PublicUser), nextCursor: z.str
 export type UserList = z.infer<typeof UserList>;
 
 export const ListUsersQuery = z.object({
-  q: z.string().trim().max(24).optional(),
+  q: Text({ max: 24 }).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(20),
-  cursor: z.string().max(200).optional(),
+  cursor: Cursor().optional(),
 });
 
 export const Ok = z.object({ ok: z.literal(true) });

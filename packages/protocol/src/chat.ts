@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { Text } from './text.ts';
 
 /** Who said something in a room, as every viewer sees them. */
 export const ChatUser = z.object({
@@ -12,11 +13,7 @@ export const ChatUser = z.object({
 export type ChatUser = z.infer<typeof ChatUser>;
 
 export const COMMENT_MAX = 150;
-export const CommentText = z
-  .string()
-  .trim()
-  .min(1, 'say something')
-  .max(COMMENT_MAX, `at most ${COMMENT_MAX} characters`);
+export const CommentText = Text({ min: 1, max: COMMENT_MAX });
 
 export const REACTIONS = ['laugh', 'wow', 'love', 'clap', 'fire', 'sad'] as const;
 export const Reaction = z.enum(REACTIONS);
@@ -100,7 +97,10 @@ export type ModerationSettings = z.infer<typeof ModerationSettings>;
 
 export const UpdateChatSettingsBody = z
   .object({
-    bannedWords: z.array(z.string().trim().toLowerCase().min(1).max(40)).max(200).optional(),
+    bannedWords: z
+      .array(Text({ min: 1, max: 40 }).toLowerCase())
+      .max(200)
+      .optional(),
     slowModeS: z.number().int().min(0).max(300).optional(),
   })
   .strict()
@@ -115,4 +115,4 @@ export const MuteBody = z
       .max(7 * 24 * 60),
   })
   .strict();
-export const ReportBody = z.object({ reason: z.string().trim().min(1).max(300) }).strict();
+export const ReportBody = z.object({ reason: Text({ min: 1, max: 300, multiline: true }) }).strict();

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { Cursor, Text } from './text.ts';
 
 /** Money on the wire: whole coins, diamonds or cents, never fractions. */
 const Amount = z.number().int();
@@ -57,9 +58,9 @@ export type GiftCatalog = z.infer<typeof GiftCatalog>;
 export const AdminGiftCatalog = z.object({ gifts: z.array(AdminGift) });
 
 const GiftFields = {
-  name: z.string().trim().min(1).max(40),
+  name: Text({ min: 1, max: 40 }),
   coins: z.number().int().min(1).max(1_000_000),
-  icon: z.string().trim().min(1).max(300),
+  icon: Text({ min: 1, max: 300 }),
   animation: GiftAnimation,
   tier: GiftTierName,
   sort: z.number().int().min(0).max(1_000_000),
@@ -172,7 +173,7 @@ export type StatementEntry = z.infer<typeof StatementEntry>;
 export const StatementQuery = z.object({
   asset: AssetName.default('COIN'),
   limit: z.coerce.number().int().min(1).max(100).default(20),
-  cursor: z.string().max(40).optional(),
+  cursor: Cursor(40).optional(),
 });
 export const Statement = z.object({
   asset: AssetName,
@@ -311,14 +312,12 @@ export type Withdrawal = z.infer<typeof Withdrawal>;
 
 export const WithdrawalBody = z.object({ diamonds: PositiveAmount, idempotencyKey: IdempotencyKey }).strict();
 export type WithdrawalBody = z.infer<typeof WithdrawalBody>;
-export const RejectWithdrawalBody = z
-  .object({ reason: z.string().trim().min(1).max(200).optional() })
-  .strict();
+export const RejectWithdrawalBody = z.object({ reason: Text({ min: 1, max: 200 }).optional() }).strict();
 
 export const WithdrawalsQuery = z.object({
   status: WithdrawalStatus.optional(),
   limit: z.coerce.number().int().min(1).max(100).default(20),
-  cursor: z.string().max(200).optional(),
+  cursor: Cursor().optional(),
 });
 export const WithdrawalList = z.object({ items: z.array(Withdrawal), nextCursor: z.string().nullable() });
 export type WithdrawalList = z.infer<typeof WithdrawalList>;

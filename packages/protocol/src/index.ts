@@ -9,6 +9,7 @@ export * from './media.ts';
 export * from './realtime.ts';
 export * from './social.ts';
 export * from './studio.ts';
+export * from './text.ts';
 
 /** Version of the HTTP API under /api/v1; bumped only on breaking changes. */
 export const API_PREFIX = '/api/v1';

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { PublicUser } from './accounts.ts';
+import { Text } from './text.ts';
 
 export const Hashtag = z
   .string()
@@ -30,7 +31,7 @@ export type Topic = z.infer<typeof Topic>;
 
 export const UpdateRoomBody = z
   .object({
-    title: z.string().trim().max(80).optional(),
+    title: Text({ max: 80 }).optional(),
     topic: Topic.optional(),
     hashtags: z.array(Hashtag).max(10).optional(),
   })

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ERROR_CODES } from './errors.ts';
+import { cleanString } from './text.ts';
 
 /**
  * Browser go-live over a WebSocket at BROWSER_INGEST_PATH (signed in: cookie or bearer token).
@@ -17,7 +18,7 @@ export const BrowserIngestClientMessage = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('start'),
     /** MediaRecorder's mimeType, e.g. "video/webm;codecs=h264,opus". */
-    mimeType: z.string().min(1).max(100),
+    mimeType: cleanString().min(1).max(100),
   }),
   z.object({ type: z.literal('stop') }),
 ]);

@@ -4,9 +4,13 @@ import { BattleFrame } from './battles.ts';
 import { CommentText, Reaction, RoomBatch, RoomSnapshot } from './chat.ts';
 import { GiftEvent, GiftReceipt, SendGiftBody } from './economy.ts';
 import { Notification } from './social.ts';
+import { cleanString } from './text.ts';
 
 /** Version of the WebSocket protocol at /api/v1/ws; sent in `hello`. */
 export const REALTIME_VERSION = 1;
+
+/** Echoed back in the ack or error, so it is held to the same rules as any other text. */
+const Nonce = cleanString().max(64);
 
 export const ClientFrame = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ping'), t: z.number().optional() }),
@@ -21,12 +25,12 @@ export const ClientFrame = z.discriminatedUnion('type', [
     room: z.uuid(),
     text: CommentText,
     replyTo: z.uuid().optional(),
-    nonce: z.string().max(64).optional(),
+    nonce: Nonce.optional(),
   }),
   z.object({ type: z.literal('heart'), room: z.uuid(), count: z.number().int().min(1).max(50) }),
   z.object({ type: z.literal('react'), room: z.uuid(), reaction: Reaction }),
   /** Send a gift to `to`'s LIVE room: the same rules as POST /rooms/:handle/gifts, answered by `receipt`. */
-  SendGiftBody.extend({ type: z.literal('gift'), to: Handle, nonce: z.string().max(64).optional() }),
+  SendGiftBody.extend({ type: z.literal('gift'), to: Handle, nonce: Nonce.optional() }),
 ]);
 export type ClientFrame = z.infer<typeof ClientFrame>;
 

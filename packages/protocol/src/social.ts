@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { PublicUser } from './accounts.ts';
+import { Cursor } from './text.ts';
 
 export const FollowState = z
   .object({ following: z.boolean(), notify: z.boolean(), followerCount: z.number() })
@@ -35,7 +36,7 @@ export type NotificationList = z.infer<typeof NotificationList>;
 
 export const NotificationsQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(20),
-  cursor: z.string().max(200).optional(),
+  cursor: Cursor().optional(),
 });
 
 export const MarkReadBody = z.object({ ids: z.array(z.uuid()).max(100).optional() }).strict();
