@@ -176,6 +176,27 @@ export function tally(window: ScoreWindow, rules: BoosterRules, gifts: readonly 
   return t;
 }
 
+/**
+ * Whether newly committed gifts can simply be added to a running tally, or the battle must be counted
+ * again from all its gifts. Adding is exact only when every new gift comes after everything counted
+ * so far and changes nothing for the gifts around it, so a recount is needed when one of them:
+ * - is a booster (its effect may reach other gifts of the same batch, in commit order);
+ * - committed before the latest counted gift (heard late: a booster counted after it applied to it);
+ * - committed in the same millisecond as a counted booster (which of the two came first decides
+ *   whether the booster applies).
+ */
+export function needsRecount(
+  fresh: readonly Pick<ScoredGift, 'at' | 'effect'>[],
+  counted: { lastGiftAt: number; boosts: readonly Pick<Boost, 'from'>[] },
+): boolean {
+  return fresh.some(
+    (g) =>
+      g.effect !== null ||
+      g.at < counted.lastGiftAt ||
+      (g.at === counted.lastGiftAt && counted.boosts.some((b) => b.from === g.at)),
+  );
+}
+
 /** The speed round as a boost, for display (it follows the current end). */
 export function speedRound(rules: BoosterRules, endsAt: number): Boost | null {
   if (rules.speedRoundMs <= 0) return null;
