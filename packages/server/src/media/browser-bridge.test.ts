@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { setInterval as every } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { BROWSER_INGEST_CLOSE, BROWSER_INGEST_PATH, type BrowserIngestServerMessage } from '@onair/protocol';
 import type { FastifyInstance } from 'fastify';
@@ -11,9 +12,10 @@ import { buildApp } from '../app.ts';
 import { loadConfig } from '../config.ts';
 import { signup, TEST_SECRET } from '../test/app.ts';
 import { type TestDatabaseHandle, testDatabases } from '../test/databases.ts';
+import { eventually } from '../test/eventually.ts';
 import { resolveFfprobe } from './ffmpeg.ts';
 import { createMedia, type Media } from './media.ts';
-import { ffmpegChildren, freePort, probe, quietLog, waitFor } from './test-support.ts';
+import { ffmpegChildren, freePort, probe, quietLog } from './test-support.ts';
 
 /**
  * "Go LIVE from this computer" through the whole app: real sign-up and bearer token, the live
@@ -83,7 +85,7 @@ function connectClient(token: string | null): Promise<Client> {
     messages,
     closed,
     next: (type, timeoutMs = 10_000) =>
-      waitFor(`a "${type}" message`, () => messages.find((m) => m.type === type), timeoutMs),
+      eventually(`a "${type}" message`, () => messages.find((m) => m.type === type), { timeoutMs }),
   };
   return new Promise((resolve, reject) => {
     ws.once('open', () => resolve(client));
@@ -92,13 +94,19 @@ function connectClient(token: string | null): Promise<Client> {
   });
 }
 
-/** Sends a recording the way MediaRecorder does: a chunk every 250 ms, at the recording's own pace. */
+/**
+ * Sends a recording the way MediaRecorder does: a chunk every 250 ms, at the recording's own pace.
+ * The pace is the input under test (the bridge transcodes in real time), not a wait for the server.
+ */
 async function sendPaced(ws: WebSocket, data: Buffer, seconds: number): Promise<void> {
   const chunks = seconds * 4;
   const size = Math.ceil(data.length / chunks);
-  for (let i = 0; i < chunks && ws.readyState === ws.OPEN; i++) {
+  let i = 0;
+  ws.send(data.subarray(0, size));
+  for await (const _ of every(250)) {
+    i++;
+    if (i >= chunks || ws.readyState !== ws.OPEN) break;
     ws.send(data.subarray(i * size, (i + 1) * size));
-    await new Promise((r) => setTimeout(r, 250));
   }
 }
 
@@ -182,7 +190,7 @@ describe('browser go-live bridge', () => {
     void sendPaced(client.ws, clips.h264, CLIP_S);
     const { streamId } = (await client.next('live')) as { streamId: string };
     client.ws.close();
-    await waitFor('the stream to end', () => !media.ingest.isLive(streamId), 8000);
+    await eventually('the stream to end', () => !media.ingest.isLive(streamId), { timeoutMs: 8000 });
   });
 
   it('refuses a second broadcast of the same account while one is running', async () => {

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
+import { eventually } from '../test/eventually.ts';
 import { findOnPath, resolveFfmpeg, resolveFfprobe, spawnFfmpeg } from './ffmpeg.ts';
 import { quietLog } from './test-support.ts';
 
@@ -34,7 +35,8 @@ describe('spawnFfmpeg', () => {
       log: quietLog(),
       label: 'stubborn',
     });
-    await new Promise((r) => setTimeout(r, 300));
+    // Its SIGTERM handler is installed before it says so.
+    await eventually('the process to be ready', () => proc.stderrTail().includes('ready'));
     const started = Date.now();
     const exit = await proc.stop({ graceMs: 300 });
     expect(exit.signal).toBe('SIGKILL');
@@ -76,10 +78,11 @@ describe('spawnFfmpeg', () => {
       label: 'noisy',
     });
     await proc.exited;
-    await new Promise((r) => setTimeout(r, 50));
     const at = (level: number) => lines.filter((l) => l.level === level).map((l) => l.msg);
+    // stderr may still be being read after the exit is seen: wait for its last line.
+    await eventually('all of stderr', () => proc.stderrTail().includes('Error while decoding MB 7'));
+    expect(at(40)).toContain('ffmpeg (noisy) exited');
     expect(at(20)).toContain('Input #0, flv');
     expect(at(40).filter((m) => m.startsWith('Error while decoding'))).toHaveLength(5);
-    expect(at(40)).toContain('ffmpeg (noisy) exited');
   });
 });

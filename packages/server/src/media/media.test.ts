@@ -8,10 +8,11 @@ import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../config.ts';
 import { registerErrorHandlers } from '../http/error-handler.ts';
+import { eventually } from '../test/eventually.ts';
 import { resolveFfprobe } from './ffmpeg.ts';
 import { createMedia, type Media } from './media.ts';
 import { pushTestPattern } from './test-pattern.ts';
-import { ffmpegChildren, freePort, probe, quietLog, recordingHooks, sleep, waitFor } from './test-support.ts';
+import { ffmpegChildren, freePort, probe, quietLog, recordingHooks, within } from './test-support.ts';
 
 const ffprobe = resolveFfprobe();
 const streamId = randomUUID();
@@ -70,7 +71,7 @@ describe('media pipeline over HTTP', () => {
       audio: true,
       label: 'media test',
     });
-    await waitFor('published', () => calls.published.length === 1);
+    await eventually('published', () => calls.published.length === 1);
     expect(calls.published[0]).toEqual({
       streamId,
       info: { videoCodec: 'h264', audioCodec: 'aac', width: 320, height: 240, fps: 15 },
@@ -91,15 +92,14 @@ describe('media pipeline over HTTP', () => {
 
     const hls = async () => {
       const playlistUrl = `${base}/live/${streamId}/index.m3u8`;
-      const playlist = await waitFor(
+      const playlist = await eventually(
         'an HLS playlist with 2 segments',
         async () => {
           const res = await fetch(playlistUrl);
           const text = res.ok ? await res.text() : '';
           return (text.match(/^seg\d+\.ts$/gm)?.length ?? 0) >= 2 ? { res, text } : null;
         },
-        8000,
-        200,
+        { timeoutMs: 8000, everyMs: 200 },
       );
       expect(playlist.res.headers.get('content-type')).toBe('application/vnd.apple.mpegurl');
       expect(playlist.res.headers.get('cache-control')).toBe('no-cache, no-store');
@@ -119,7 +119,7 @@ describe('media pipeline over HTTP', () => {
     };
 
     const thumbnail = async () => {
-      await waitFor('a thumbnail', () => thumbnails.length > 0, 8000);
+      await eventually('a thumbnail', () => thumbnails.length > 0, { timeoutMs: 8000 });
       expect(thumbnails[0]!.streamId).toBe(streamId);
       expect(existsSync(thumbnails[0]!.filePath)).toBe(true);
       const res = await fetch(`${base}/live/${streamId}/thumbnail.jpg`);
@@ -133,18 +133,18 @@ describe('media pipeline over HTTP', () => {
     await Promise.all([flv(), hls(), thumbnail()]);
 
     expect((await pusher.exited).code).toBe(0);
-    await waitFor('unpublished', () => calls.unpublished.length === 1);
-    await new Promise((r) => setTimeout(r, 500));
-    expect(calls.unpublished).toEqual([{ streamId, reason: 'stopped' }]);
+    await eventually('unpublished', () => calls.unpublished.length === 1);
     expect(media.ingest.isLive(streamId)).toBe(false);
 
     const gone = await fetch(`${base}/live/${streamId}.flv`);
     expect(gone.status).toBe(404);
     expect(((await gone.json()) as { error: { code: string } }).error.code).toBe('stream.not_found');
     // Players draining the stream see its end: ffmpeg got EOF and closed the playlist.
-    await waitFor('EXT-X-ENDLIST', async () =>
+    await eventually('EXT-X-ENDLIST', async () =>
       (await readFile(path.join(media.hlsDir, streamId, 'index.m3u8'), 'utf8')).includes('#EXT-X-ENDLIST'),
     );
+    // The end has gone all the way through the pipeline, and was reported once.
+    expect(calls.unpublished).toEqual([{ streamId, reason: 'stopped' }]);
   });
 
   it('validates what it serves: ids are UUIDs, only playlist and segment names', async () => {
@@ -177,13 +177,17 @@ describe('media pipeline over HTTP', () => {
       audio: false,
     });
     try {
-      await waitFor('LIVE again', () => calls.published.length === 2);
+      await eventually('LIVE again', () => calls.published.length === 2);
       const viewer = await fetch(`${base}/live/${streamId}.flv`);
       expect(viewer.status).toBe(200);
       const body = viewer.body!.getReader();
       expect((await body.read()).value!.length).toBeGreaterThan(0);
       const started = Date.now();
-      const closed = await Promise.race([app.close().then(() => 'closed'), sleep(10_000).then(() => 'hung')]);
+      const closed = await within(
+        app.close().then(() => 'closed'),
+        10_000,
+        'hung',
+      );
       expect(closed).toBe('closed');
       expect(Date.now() - started).toBeLessThan(3000);
       // The viewer sees its stream end (or its connection cut), not a connection left open.
@@ -194,7 +198,7 @@ describe('media pipeline over HTTP', () => {
           return 'cut';
         }
       })();
-      expect(await Promise.race([drained, sleep(5000).then(() => 'still open')])).not.toBe('still open');
+      expect(await within(drained, 5000, 'still open')).not.toBe('still open');
     } finally {
       await pusher.stop();
     }

@@ -2,11 +2,12 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import http from 'node:http';
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventually } from '../test/eventually.ts';
 import { resolveFfmpeg, resolveFfprobe } from './ffmpeg.ts';
 import type { IngestEvent, IngestServer } from './ingest.ts';
 import { createNmsIngest } from './nms-ingest.ts';
 import { pushTestPattern } from './test-pattern.ts';
-import { ffmpegChildren, freePort, probe, quietLog, recordingHooks, sleep, waitFor } from './test-support.ts';
+import { ffmpegChildren, freePort, probe, quietLog, recordingHooks, within } from './test-support.ts';
 
 const ffmpeg = resolveFfmpeg();
 const ffprobe = resolveFfprobe();
@@ -112,7 +113,7 @@ describe('RTMP ingest (node-media-server protocol layer)', () => {
 
   it('keeps the first publisher when a second one uses the same key; garbage on the port changes nothing', async () => {
     const first = push(keyOf('dup'), { durationS: 8 });
-    await waitFor('first publisher LIVE', () => publishedOf(ids.dup).length === 1);
+    await eventually('first publisher LIVE', () => publishedOf(ids.dup).length === 1);
 
     const second = push(keyOf('dup'), { durationS: 3 });
     expect((await second.exited).code).not.toBe(0);
@@ -130,29 +131,30 @@ describe('RTMP ingest (node-media-server protocol layer)', () => {
     const streams = await probe(ffprobe, `${flvBase}/${ids.dup}`);
     expect(streams.find((s) => s.codec_type === 'video')).toMatchObject({ codec_name: 'h264', width: 320 });
     await first.stop();
-    await waitFor('first publisher ended', () => unpublishedOf(ids.dup).length === 1);
+    await eventually('first publisher ended', () => unpublishedOf(ids.dup).length === 1);
     expect(unpublishedOf(ids.dup)).toEqual([{ streamId: ids.dup, reason: 'stopped' }]);
   });
 
   it('ends a stream whose encoder stops sending (timeout), exactly once', async () => {
     const pusher = push(keyOf('idle'));
     try {
-      await waitFor('LIVE', () => publishedOf(ids.idle).length === 1);
+      await eventually('LIVE', () => publishedOf(ids.idle).length === 1);
       pusher.process.child.kill('SIGSTOP');
-      await waitFor('timeout', () => unpublishedOf(ids.idle).length === 1, 6000);
+      await eventually('timeout', () => unpublishedOf(ids.idle).length === 1, { timeoutMs: 6000 });
       expect(unpublishedOf(ids.idle)[0]!.reason).toBe('timeout');
       expect(ingest.isLive(ids.idle)).toBe(false);
     } finally {
       pusher.process.child.kill('SIGKILL');
       await pusher.exited;
     }
-    await sleep(300);
+    // The ingest hung up on the encoder when it timed it out; the encoder's death, now complete, is
+    // the last thing that could have ended the stream a second time.
     expect(unpublishedOf(ids.idle)).toHaveLength(1);
   });
 
   it('takes a stream without audio', async () => {
     const pusher = push(keyOf('silent'), { audio: false, durationS: 5 });
-    await waitFor('LIVE', () => publishedOf(ids.silent).length === 1);
+    await eventually('LIVE', () => publishedOf(ids.silent).length === 1);
     expect(publishedOf(ids.silent)[0]!.info).toEqual({
       videoCodec: 'h264',
       audioCodec: null,
@@ -163,12 +165,12 @@ describe('RTMP ingest (node-media-server protocol layer)', () => {
     const streams = await probe(ffprobe, `${flvBase}/${ids.silent}`);
     expect(streams.map((s) => s.codec_type)).toEqual(['video']);
     await pusher.exited;
-    await waitFor('ended', () => unpublishedOf(ids.silent).length === 1);
+    await eventually('ended', () => unpublishedOf(ids.silent).length === 1);
   });
 
   it('refuses a picture above the size limit before it goes LIVE, and reports the end', async () => {
     const pusher = push(keyOf('huge'), { width: 2560, height: 1440, fps: 2, durationS: 5, audio: false });
-    await waitFor('ended', () => unpublishedOf(ids.huge).length === 1);
+    await eventually('ended', () => unpublishedOf(ids.huge).length === 1);
     expect(unpublishedOf(ids.huge)[0]!.reason).toBe('error');
     expect(publishedOf(ids.huge)).toHaveLength(0);
     expect((await pusher.exited).code).not.toBe(0);
@@ -176,23 +178,23 @@ describe('RTMP ingest (node-media-server protocol layer)', () => {
 
   it('kick() cuts a stream off', async () => {
     const pusher = push(keyOf('kick'));
-    await waitFor('LIVE', () => publishedOf(ids.kick).length === 1);
+    await eventually('LIVE', () => publishedOf(ids.kick).length === 1);
     ingest.kick(ids.kick);
     expect(ingest.isLive(ids.kick)).toBe(false);
-    await waitFor('unpublished', () => unpublishedOf(ids.kick).length === 1);
+    await eventually('unpublished', () => unpublishedOf(ids.kick).length === 1);
     expect(unpublishedOf(ids.kick)).toEqual([{ streamId: ids.kick, reason: 'kicked' }]);
     expect(ingest.isLive(ids.kick)).toBe(false);
-    const exit = await Promise.race([pusher.exited, sleep(5000).then(() => null)]);
+    const exit = await within(pusher.exited, 5000, null);
     if (!exit) await pusher.stop();
   });
 
   it('stop() ends what is LIVE as shutdown and frees the port', async () => {
     const pusher = push(keyOf('shutdown'));
-    await waitFor('LIVE', () => publishedOf(ids.shutdown).length === 1);
+    await eventually('LIVE', () => publishedOf(ids.shutdown).length === 1);
     const port = ingest.port;
     await ingest.stop();
     expect(unpublishedOf(ids.shutdown)).toEqual([{ streamId: ids.shutdown, reason: 'shutdown' }]);
-    await Promise.race([pusher.exited, sleep(5000).then(() => pusher.stop())]);
+    if (!(await within(pusher.exited, 5000, null))) await pusher.stop();
     const refused = await new Promise((resolve) => {
       const socket = connect(port, '127.0.0.1', () => resolve('connected'));
       socket.on('error', (err: NodeJS.ErrnoException) => resolve(err.code));

@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { waitFor } from '../../media/test-support.ts';
 import { signup, testApp } from '../../test/app.ts';
 import { type TestDatabaseHandle, testDatabases } from '../../test/databases.ts';
+import { eventually } from '../../test/eventually.ts';
 import { type Nodes, twoNodeBackends } from '../../test/nodes.ts';
 
 const [pglite] = testDatabases();
@@ -66,10 +66,10 @@ describe.each(twoNodeBackends())('credential cache across two nodes ($name bus)'
       headers: user.auth,
     });
     expect(revoked.statusCode).toBeLessThan(300);
-    await waitFor(
+    await eventually(
       'node B to refuse the revoked token',
       async () => (await me(nodeB, bot)).statusCode === 401,
-      3000,
+      { timeoutMs: 3000 },
     );
     expect((await me(nodeA, bot)).statusCode).toBe(401);
     // The owner's other credential is untouched.
@@ -81,10 +81,10 @@ describe.each(twoNodeBackends())('credential cache across two nodes ($name bus)'
     expect((await me(nodeB, user.auth)).statusCode).toBe(200);
     const out = await nodeA.inject({ method: 'POST', url: '/api/v1/auth/logout', headers: user.auth });
     expect(out.statusCode).toBeLessThan(300);
-    await waitFor(
+    await eventually(
       'node B to end the session',
       async () => (await me(nodeB, user.auth)).statusCode === 401,
-      3000,
+      { timeoutMs: 3000 },
     );
   });
 
@@ -98,10 +98,10 @@ describe.each(twoNodeBackends())('credential cache across two nodes ($name bus)'
       payload: { role: 'creator' },
     });
     expect(changed.statusCode, changed.body).toBe(200);
-    await waitFor(
+    await eventually(
       'node B to see the new role',
       async () => (await me(nodeB, user.auth)).json().role === 'creator',
-      3000,
+      { timeoutMs: 3000 },
     );
   });
 });

@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { resolveFfmpeg, resolveFfprobe } from '../../media/ffmpeg.ts';
 import { pushTestPattern } from '../../media/test-pattern.ts';
-import { probe, waitFor } from '../../media/test-support.ts';
+import { probe } from '../../media/test-support.ts';
+import { eventually } from '../../test/eventually.ts';
 import { type SpawnedServer, spawnServer } from '../../testing/spawn-server.ts';
 
 /**
@@ -52,7 +53,7 @@ describe('going LIVE through RTMP', () => {
     const socket = new WebSocket(fan.realtimeUrl(), { headers: { authorization: `Bearer ${fan.token}` } });
     const frames: { type: string; notification?: { sessionId: string } }[] = [];
     socket.on('message', (d) => frames.push(JSON.parse(d.toString())));
-    await waitFor('hello', () => frames.some((f) => f.type === 'hello'));
+    await eventually('hello', () => frames.some((f) => f.type === 'hello'));
 
     const push = pushTestPattern({
       ffmpegPath,
@@ -64,7 +65,7 @@ describe('going LIVE through RTMP', () => {
       durationS: 12,
     });
     try {
-      const live = await waitFor('room LIVE', async () => {
+      const live = await eventually('room LIVE', async () => {
         const r = await fan.room('streamer');
         return r.state === 'live' && r.session ? r.session : null;
       });
@@ -80,25 +81,29 @@ describe('going LIVE through RTMP', () => {
       expect(flv.some((s) => s.codec_type === 'audio' && s.codec_name === 'aac')).toBe(true);
 
       const hlsUrl = fan.mediaUrl(live.hlsUrl);
-      await waitFor('HLS playlist', async () => (await fetch(hlsUrl)).ok, 15_000, 250);
+      await eventually('HLS playlist', async () => (await fetch(hlsUrl)).ok, {
+        timeoutMs: 15_000,
+        everyMs: 250,
+      });
       const hls = await probe(ffprobe, hlsUrl);
       expect(hls.find((s) => s.codec_type === 'video')).toMatchObject({ codec_name: 'h264', width: 640 });
 
-      const note = await waitFor('notification frame', () => frames.find((f) => f.type === 'notification'));
+      const note = await eventually('notification frame', () =>
+        frames.find((f) => f.type === 'notification'),
+      );
       expect(note.notification?.sessionId).toBe(live.id);
       expect((await fan.feed('following')).items.map((i) => i.sessionId)).toEqual([live.id]);
 
-      const thumb = await waitFor(
+      const thumb = await eventually(
         'thumbnail',
         async () => (await fan.room('streamer')).session?.thumbnailUrl,
-        15_000,
-        500,
+        { timeoutMs: 15_000, everyMs: 500 },
       );
       const image = await fetch(fan.mediaUrl(thumb));
       expect(image.headers.get('content-type')).toBe('image/jpeg');
 
       await push.exited;
-      const ended = await waitFor('session ended', async () => {
+      const ended = await eventually('session ended', async () => {
         const r = await fan.room('streamer');
         return r.state === 'offline' && r.session?.status === 'ended' ? r.session : null;
       });
