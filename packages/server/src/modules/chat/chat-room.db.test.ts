@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signup, testApp } from '../../test/app.ts';
 import { type TestDatabaseHandle, testDatabases } from '../../test/databases.ts';
+import { eventually } from '../../test/eventually.ts';
 import { type Nodes, twoNodeBackends } from '../../test/nodes.ts';
 import { connect, type Frame } from '../../test/ws-client.ts';
 
@@ -39,14 +40,6 @@ function roomRecorder(client: Client) {
         .map((e) => e.comment),
   };
 }
-
-const until = async (what: string, check: () => boolean, ms = 5000) => {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-};
 
 describe.each(backends)('LIVE room chat across two nodes ($name)', (backend) => {
   let database: TestDatabaseHandle;
@@ -123,14 +116,14 @@ describe.each(backends)('LIVE room chat across two nodes ($name)', (backend) => 
       const [who, name] = i % 2 ? [hostA, 'host'] : [fanB, 'fan'];
       who.ws.send(JSON.stringify({ type: 'comment', room, text: `${name} ${i}`, nonce: `n${i}` }));
     }
-    await until('20 comments', () => rec.comments().length === 20);
+    await eventually('20 comments', () => rec.comments().length === 20);
     const seqs = rec.events.map((e) => e.seq);
     for (let i = 1; i < seqs.length; i++) expect(seqs[i]).toBe(seqs[i - 1]! + 1);
     const fromFan = rec.comments().filter((c) => c.user.handle.startsWith('fan'));
     expect(fromFan.map((c) => c.text)).toEqual([0, 2, 4, 6, 8, 10, 12, 14, 16, 18].map((i) => `fan ${i}`));
     expect(rec.comments().find((c) => c.user.handle.startsWith('host'))!.user.badge).toBe('host');
     // Presence is exchanged between nodes about once a second.
-    await until('3 viewers', () => rec.viewers()?.current === 3, 5000);
+    await eventually('3 viewers', () => rec.viewers()?.current === 3);
   });
 
   it('acks each comment with its seq and nonce, and keeps it in the paged history', async () => {
@@ -162,7 +155,7 @@ describe.each(backends)('LIVE room chat across two nodes ($name)', (backend) => 
     const fanA = await client(wsA, fan.auth);
     await join(fanA);
     for (let i = 0; i < 5; i++) fanA.ws.send(JSON.stringify({ type: 'heart', room, count: 3 }));
-    await until('15 hearts', () => rec.hearts() === 15);
+    await eventually('15 hearts', () => rec.hearts() === 15);
 
     watcher.ws.send(JSON.stringify({ type: 'comment', room, text: 'hi', nonce: 'anon' }));
     expect(await watcher.next('error')).toMatchObject({ code: 'auth.required', nonce: 'anon' });
@@ -177,13 +170,18 @@ describe.each(backends)('LIVE room chat across two nodes ($name)', (backend) => 
     const hostA = await client(wsA, host.auth);
     await join(hostA);
     hostA.ws.send(JSON.stringify({ type: 'comment', room, text: 'before the drop' }));
-    await until('first comment', () => rec.comments().some((c) => c.text === 'before the drop'));
+    await eventually('first comment', () => rec.comments().some((c) => c.text === 'before the drop'));
     const lastSeq = rec.events.at(-1)!.seq;
     viewer.ws.terminate();
 
-    for (let i = 0; i < 5; i++) hostA.ws.send(JSON.stringify({ type: 'comment', room, text: `missed ${i}` }));
-    await until('acks', () => true);
-    await new Promise((r) => setTimeout(r, 200));
+    for (let i = 0; i < 5; i++)
+      hostA.ws.send(JSON.stringify({ type: 'comment', room, text: `missed ${i}`, nonce: `m${i}` }));
+    // Each ack carries the comment's seq: it is in the room's log, ready to be replayed.
+    const acked = new Set<unknown>();
+    while (acked.size < 5) {
+      const ack = await hostA.next('ack');
+      if (String(ack.nonce).startsWith('m')) acked.add(ack.nonce);
+    }
 
     // Node B is "gone" for this viewer: it comes back on node A.
     const back = await client(wsA, fan.auth);
@@ -191,7 +189,7 @@ describe.each(backends)('LIVE room chat across two nodes ($name)', (backend) => 
     const joined = await join(back, lastSeq);
     expect(joined.snapshot).toBeNull();
     expect(joined.replayed).toBeGreaterThanOrEqual(5);
-    await until('replay', () => rec2.comments().filter((c) => c.text.startsWith('missed')).length === 5);
+    await eventually('replay', () => rec2.comments().filter((c) => c.text.startsWith('missed')).length === 5);
     const seqs = rec2.events.map((e) => e.seq);
     expect(seqs[0]).toBe(lastSeq + 1);
     for (let i = 1; i < seqs.length; i++) expect(seqs[i]).toBe(seqs[i - 1]! + 1);
@@ -212,7 +210,7 @@ describe.each(backends)('LIVE room chat across two nodes ($name)', (backend) => 
     // Node A has applied a change once its own viewers see the event: the bus delivers in order.
     const trollRec = roomRecorder(trollA);
     const seenOnA = (check: (e: RoomEvent) => boolean) =>
-      until('event on node A', () => trollRec.events.some(check));
+      eventually('event on node A', () => trollRec.events.some(check));
     const say = async (text: string, nonce: string) => {
       trollA.ws.send(JSON.stringify({ type: 'comment', room, text, nonce }));
       return trollA.next('ack|error');
@@ -227,7 +225,9 @@ describe.each(backends)('LIVE room chat across two nodes ($name)', (backend) => 
       payload: { action: 'mute', handle: troll.user.handle, minutes: 5 },
     });
     expect(mute.statusCode).toBe(200);
-    await until('mute event', () => rec.events.some((e) => e.kind === 'moderation' && e.action === 'mute'));
+    await eventually('mute event', () =>
+      rec.events.some((e) => e.kind === 'moderation' && e.action === 'mute'),
+    );
     await seenOnA((e) => e.kind === 'moderation' && e.action === 'mute');
     expect(await say('still here', 'c2')).toMatchObject({ type: 'error', code: 'chat.muted', nonce: 'c2' });
     // A viewer cannot moderate.
@@ -275,7 +275,7 @@ describe.each(backends)('LIVE room chat across two nodes ($name)', (backend) => 
       headers: host.auth,
     });
     expect(del.statusCode).toBe(200);
-    await until('delete event', () =>
+    await eventually('delete event', () =>
       rec.events.some((e) => e.kind === 'comment_deleted' && e.id === target.id),
     );
     const history = (await nodeA.inject(`/api/v1/sessions/${room}/comments?limit=100`)).json();
@@ -288,7 +288,9 @@ describe.each(backends)('LIVE room chat across two nodes ($name)', (backend) => 
       headers: host.auth,
       payload: { commentId: one.id },
     });
-    await until('pin event', () => rec.events.some((e) => e.kind === 'pinned' && e.comment?.id === one.id));
+    await eventually('pin event', () =>
+      rec.events.some((e) => e.kind === 'pinned' && e.comment?.id === one.id),
+    );
     const late = await client(wsB);
     expect(((await join(late)).snapshot as { pinned: unknown }).pinned).toMatchObject({ id: one.id });
 
@@ -316,8 +318,8 @@ describe.each(backends)('LIVE room chat across two nodes ($name)', (backend) => 
     const hostA = await client(wsA, host.auth);
     await join(hostA);
     hostA.ws.send(JSON.stringify({ type: 'comment', room, text: 'from the host' }));
-    await until('both comments', () => watcherRec.comments().length >= 2);
-    await until('host comment for fan', () => fanRec.comments().some((c) => c.text === 'from the host'));
+    await eventually('both comments', () => watcherRec.comments().length >= 2);
+    await eventually('host comment for fan', () => fanRec.comments().some((c) => c.text === 'from the host'));
     expect(fanRec.comments().some((c) => c.text === 'from the blocked one')).toBe(false);
   });
 

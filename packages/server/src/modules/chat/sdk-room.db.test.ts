@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { testApp } from '../../test/app.ts';
 import { type TestDatabaseHandle, testDatabases } from '../../test/databases.ts';
+import { eventually } from '../../test/eventually.ts';
 
 const [pglite] = testDatabases();
 
@@ -69,8 +70,10 @@ describe('SDK room client', () => {
 
     const { rt: poster, opened: posterOpen } = realtime(fan.token);
     await posterOpen;
-    const chat = poster.joinRoom(room, {});
-    await new Promise((r) => setTimeout(r, 100));
+    let posterJoined = false;
+    const chat = poster.joinRoom(room, { onSnapshot: () => (posterJoined = true) });
+    // Both are in the room once each has its snapshot: the first comment is then an event to both.
+    await eventually('both clients joined', () => snapshots === 1 && posterJoined);
     const first = await chat.comment('hello from the SDK');
     expect(first.seq).toBeGreaterThan(0);
     await expect(chat.comment('x'.repeat(200))).rejects.toMatchObject({ code: 'request.invalid' });
@@ -78,9 +81,7 @@ describe('SDK room client', () => {
     // Drop the viewer's socket (as a network failure would); it reconnects with backoff on its own.
     (viewer as unknown as { socket: WebSocket }).socket.terminate();
     for (let i = 0; i < 4; i++) await chat.comment(`while you were away ${i}`);
-    const deadline = Date.now() + 8000;
-    while (seen.filter((e) => e.kind === 'comment').length < 5 && Date.now() < deadline)
-      await new Promise((r) => setTimeout(r, 50));
+    await eventually('the viewer to catch up', () => seen.filter((e) => e.kind === 'comment').length >= 5);
     const texts = seen
       .filter((e): e is RoomEvent & { comment: ChatComment } => e.kind === 'comment')
       .map((e) => e.comment.text);

@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { createGroupCommitter, type Settled } from './group-commit.ts';
 
-const delay = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/**
+ * The stand-in transaction stays in flight across event-loop turns, as a real one does, so requests
+ * submitted meanwhile must queue behind it; no test waits on a clock.
+ */
+const inFlight = () => new Promise<void>((r) => setImmediate(r));
 
 describe('group commit', () => {
   it('commits concurrent requests together and settles each on its own', async () => {
@@ -12,7 +16,7 @@ describe('group commit', () => {
       concurrency: 1,
       async commit(items) {
         batches.push(items);
-        await delay(5);
+        await inFlight();
         return items.map(
           (n): Settled<string> =>
             n % 3 === 0 ? { ok: false, error: new Error(`no ${n}`) } : { ok: true, value: `ok ${n}` },
@@ -43,7 +47,7 @@ describe('group commit', () => {
       concurrency: 2,
       async commit(items) {
         batches.push(items);
-        await delay(5);
+        await inFlight();
         return items.map((value) => ({ ok: true, value }));
       },
     });
@@ -67,7 +71,7 @@ describe('group commit', () => {
         concurrent++;
         maxConcurrent = Math.max(maxConcurrent, concurrent);
         batches.push(items);
-        await delay(3);
+        await inFlight();
         concurrent--;
         return items.map((value) => ({ ok: true, value }));
       },
@@ -107,7 +111,7 @@ describe('group commit', () => {
         expect(items).toHaveLength(1);
         concurrent++;
         maxConcurrent = Math.max(maxConcurrent, concurrent);
-        await delay(2);
+        await inFlight();
         concurrent--;
         return items.map((value) => ({ ok: true, value }));
       },

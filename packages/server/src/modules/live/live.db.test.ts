@@ -96,6 +96,7 @@ describe.each(testDatabases())('live rooms and sessions on $name', (kind) => {
   });
 
   it('goes LIVE, notifies opted-in followers, lists in the feed, then ends with a summary', async () => {
+    const wentLive = Date.now();
     const key = (await myRoom()).ingest.streamKey;
     const auth = await hooks().authorizePublish({ app: 'live', name: key, clientIp: '203.0.113.9' });
     expect(auth).not.toBeNull();
@@ -156,7 +157,10 @@ describe.each(testDatabases())('live rooms and sessions on $name', (kind) => {
     const after = (await app.inject('/api/v1/rooms/streamer')).json();
     expect(after.state).toBe('offline');
     expect(after.session).toMatchObject({ id: streamId, status: 'ended', endReason: 'stopped' });
+    // Whole seconds from going LIVE to the first end, not the later 'timeout' nor anything else.
+    expect(Number.isInteger(after.session.durationS)).toBe(true);
     expect(after.session.durationS).toBeGreaterThanOrEqual(0);
+    expect(after.session.durationS).toBeLessThanOrEqual(Math.ceil((Date.now() - wentLive) / 1000));
     expect((await app.inject('/api/v1/feed')).json().items).toEqual([]);
   });
 
