@@ -98,7 +98,8 @@ describe.each(backends)('realtime gateway across two nodes ($name bus)', (backen
       clientIp: '127.0.0.1',
     }))!;
     socket.ws.send(JSON.stringify({ type: 'watch', sessionId: streamId }));
-    await new Promise((r) => setTimeout(r, 100));
+    // Acknowledged once the socket is subscribed: nothing published after this can pass it by.
+    expect(await socket.next('watching')).toEqual({ type: 'watching', sessionId: streamId });
     await nodeA.services.live.hooks.published(streamId, {
       videoCodec: 'H264',
       audioCodec: null,

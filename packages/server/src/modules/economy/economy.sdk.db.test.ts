@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { testApp } from '../../test/app.ts';
 import { type TestDatabaseHandle, testDatabases } from '../../test/databases.ts';
+import { eventually } from '../../test/eventually.ts';
 import { expectLedgerOk, goLive } from './testing.ts';
 
 /**
@@ -60,8 +61,9 @@ describe.each(testDatabases())('the money loop through the SDK on $name', (kind)
     viewer.on('message', (d) => frames.push(JSON.parse(d.toString())));
     await new Promise((r) => viewer.once('open', r));
     viewer.send(JSON.stringify({ type: 'watch', sessionId }));
-    await expect.poll(() => frames.some((f) => f.type === 'hello')).toBe(true);
-    await new Promise((r) => setTimeout(r, 100));
+    await eventually('the watch acknowledged', () =>
+      frames.some((f) => f.type === 'watching' && f.sessionId === sessionId),
+    );
 
     const catalog = await fan.giftCatalog();
     const galaxy = catalog.find((g) => g.id === 'galaxy')!;
@@ -153,7 +155,9 @@ describe.each(testDatabases())('the money loop through the SDK on $name', (kind)
     try {
       await Promise.all([sender.opened, watcher.opened, self.opened]);
       watcher.rt.watch(sessionId);
-      await new Promise((r) => setTimeout(r, 100));
+      await eventually('the watch acknowledged', () =>
+        watcher.frames.some((f) => f.type === 'watching' && f.sessionId === sessionId),
+      );
 
       const first = await sender.rt.sendGift('ws_creator', {
         giftId: 'doughnut',
