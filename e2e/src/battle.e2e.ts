@@ -2,7 +2,7 @@ import { type SpawnedServer, spawnServer, type TestPattern } from '@onair/server
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, screenshot, signedInContext } from './browser.ts';
-import { clientFor, pushToRoom } from './creator.ts';
+import { clientFor, pushToRoom, untilLive } from './creator.ts';
 
 const WIDE = { width: 1280, height: 800 };
 
@@ -29,11 +29,7 @@ describe('a LIVE battle in the browser', () => {
       const api = await clientFor(server, handle);
       await api.becomeCreator().catch(() => undefined);
       pushes.push(await pushToRoom(server, api, { fps: 15, audio: false, label: handle }));
-      const deadline = Date.now() + 20_000;
-      while ((await api.room(handle)).state !== 'live') {
-        if (Date.now() > deadline) throw new Error(`@${handle} never went LIVE`);
-        await new Promise((r) => setTimeout(r, 200));
-      }
+      await untilLive(api, handle);
     }
     // One viewer in each room, with coins.
     for (const handle of ['vic', 'val']) {

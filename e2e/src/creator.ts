@@ -1,5 +1,11 @@
 import { OnAirClient } from '@onair/sdk';
-import { pushTestPattern, resolveFfmpeg, type SpawnedServer, type TestPattern } from '@onair/server/testing';
+import {
+  eventually,
+  pushTestPattern,
+  resolveFfmpeg,
+  type SpawnedServer,
+  type TestPattern,
+} from '@onair/server/testing';
 
 /** An API client signed in as `handle` (signed up already, with the specs' shared password). */
 export async function clientFor(server: SpawnedServer, handle: string): Promise<OnAirClient> {
@@ -27,12 +33,13 @@ export async function pushToRoom(
 }
 
 /** Resolves with the session id once `handle`'s room is LIVE. */
-export async function untilLive(api: OnAirClient, handle: string, ms = 20_000): Promise<string> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const room = await api.room(handle);
-    if (room.state === 'live' && room.session) return room.session.id;
-    if (Date.now() > deadline) throw new Error(`@${handle}'s test stream never went LIVE`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
+export function untilLive(api: OnAirClient, handle: string, timeoutMs = 20_000): Promise<string> {
+  return eventually(
+    `@${handle}'s test stream to go LIVE`,
+    async () => {
+      const room = await api.room(handle);
+      return room.state === 'live' && room.session ? room.session.id : undefined;
+    },
+    { timeoutMs, everyMs: 200 },
+  );
 }

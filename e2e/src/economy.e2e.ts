@@ -130,9 +130,9 @@ describe('coins, gifts and earnings in the browser', () => {
     await page.goto(`${server.url}/@cara/live`);
     await page.getByTestId('gift-button').click();
     await page.getByTestId('gift-signin').waitFor();
+    expect(await page.getByTestId('gift-signin').getByRole('link', { name: 'Log in' }).count()).toBe(1);
     await page.waitForTimeout(300);
     await screenshot(page, 'economy-gift-signin');
-    expect(await page.getByTestId('gift-signin').getByRole('link', { name: 'Log in' }).count()).toBe(1);
     await context.close();
   });
 

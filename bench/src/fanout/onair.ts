@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { OnAirClient } from '@onair/sdk';
 import {
+  eventually,
   pushTestPattern,
   resolveFfmpeg,
   type SpawnedServer,
@@ -34,18 +35,6 @@ export interface OnAirOptions {
   publishers: number;
   env?: Record<string, string>;
   log(message: string): void;
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function until<T>(what: string, check: () => Promise<T | undefined | null>, timeoutMs: number) {
-  const deadline = performance.now() + timeoutMs;
-  for (;;) {
-    const value = await check().catch(() => undefined);
-    if (value) return value;
-    if (performance.now() > deadline) throw new Error(`no ${what} within ${timeoutMs} ms`);
-    await sleep(100);
-  }
 }
 
 /** A fresh schema in the shared Postgres, named in the URL the servers get (`options=-c search_path=…`). */
@@ -153,13 +142,13 @@ export async function startOnAirRoom(options: OnAirOptions): Promise<OnAirRoom> 
       videoKbps: 100,
     });
     cleanups.push(() => pattern.stop());
-    const room = await until(
+    const room = await eventually(
       'LIVE room',
       async () => {
         const r = await creator.room(handle);
         return r.state === 'live' ? r.session?.id : undefined;
       },
-      30_000,
+      { timeoutMs: 30_000, everyMs: 100 },
     );
     options.log(`room ${room} is LIVE (a 160x90 test pattern over RTMP to node A)`);
     if (options.nodes === 2) {

@@ -2,7 +2,7 @@ import { cpus, loadavg } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { OnAirClient } from '@onair/sdk';
-import { freePort, resolveFfmpeg, spawnServer } from '@onair/server/testing';
+import { eventually, freePort, resolveFfmpeg, spawnServer } from '@onair/server/testing';
 import { spawnJsonChild } from '../latency/json-child.ts';
 import { pushCodedFrames } from '../latency/pusher.ts';
 import {
@@ -21,21 +21,6 @@ const VIEWER_SWARM = fileURLToPath(new URL('../latency/viewer-swarm.ts', import.
 const STREAM = { width: 720, height: 1280, fps: 30, videoKbps: 2500, audioKbps: 96 } as const;
 /** Frames in the first seconds of a viewer include the cached GOP: not steady-state latency. */
 const WARM_UP_MS = 2000;
-
-async function until<T>(
-  what: string,
-  check: () => Promise<T | undefined | null | false>,
-  timeoutMs: number,
-  everyMs = 50,
-): Promise<T> {
-  const deadline = performance.now() + timeoutMs;
-  for (;;) {
-    const value = await check().catch(() => undefined);
-    if (value) return value;
-    if (performance.now() > deadline) throw new Error(`no ${what} within ${timeoutMs} ms`);
-    await sleep(everyMs);
-  }
-}
 
 async function waitWithProgress(label: string, ms: number): Promise<void> {
   const step = 250;
@@ -92,16 +77,14 @@ export const latency: Scenario = {
       });
       cleanups.unshift(() => pusher.stop());
       // LIVE = the moment a viewer can start: the FLV URL of the new session answers 200.
-      const streamId = await until(
-        'a live session',
-        async () => (await creator.myRoom()).session?.id,
-        20_000,
-      );
-      await until(
+      const streamId = await eventually('a live session', async () => (await creator.myRoom()).session?.id, {
+        timeoutMs: 20_000,
+        everyMs: 50,
+      });
+      await eventually(
         'the FLV stream',
         async () => (await fetch(`${http}/live/${streamId}.flv`, { method: 'HEAD' })).ok,
-        20_000,
-        10,
+        { timeoutMs: 20_000, everyMs: 10 },
       );
       const t0 = performance.now();
       log(
@@ -114,12 +97,10 @@ export const latency: Scenario = {
       const flvViewer = readCodedFrames(ffmpeg, flvUrl);
       cleanups.unshift(() => flvViewer.stop());
       const hlsFirstFrame = (async () => {
-        for (;;) {
-          const res = await fetch(hlsUrl).catch(() => null);
-          if (res?.ok) break;
-          if (performance.now() - t0 > 15_000) throw new Error('no HLS playlist 15 s after going LIVE');
-          await sleep(100);
-        }
+        await eventually('an HLS playlist after going LIVE', async () => (await fetch(hlsUrl)).ok, {
+          timeoutMs: 15_000,
+          everyMs: 100,
+        });
         // Like a player, try again if the first attempt gets nothing (the playlist just appeared).
         for (let attempt = 1; ; attempt++) {
           const reader = readCodedFrames(ffmpeg, hlsUrl);
