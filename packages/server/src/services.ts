@@ -4,10 +4,12 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Config } from './config.ts';
 import type { Db } from './db/database.ts';
+import { createJobs } from './jobs/jobs.ts';
 import { createAccountsService } from './modules/accounts/accounts.service.ts';
 import { battlesConfig, createBattlesService } from './modules/battles/battles.service.ts';
 import { createChatService } from './modules/chat/chat.service.ts';
 import { createEconomyService, economyConfig } from './modules/economy/economy.service.ts';
+import { giftWindow } from './modules/economy/gift-window.ts';
 import { createLiveService } from './modules/live/live.service.ts';
 import { createSocialService } from './modules/social/social.service.ts';
 import { captureRoomLog } from './modules/studio/capture.ts';
@@ -83,6 +85,14 @@ export function createServices({ config, db, bus, logger, secretKey, redis }: Se
     settleMs: bus.kind === 'redis' ? 500 : 0,
   });
   live.onSessionEnded((sessionId) => studio.sessionEnded(sessionId));
+  const battleConfig = battlesConfig(config);
+  // Durable jobs: battle deadlines today; the worker loop runs on `worker` nodes.
+  const jobs = createJobs({
+    db,
+    log: logger.child({ module: 'jobs' }),
+    pollMs: battleConfig.tickMs,
+    worker: battleConfig.worker,
+  });
   const battles = createBattlesService({
     db,
     bus,
@@ -90,10 +100,12 @@ export function createServices({ config, db, bus, logger, secretKey, redis }: Se
     accounts,
     live,
     gifts: economy.gifts,
-    config: battlesConfig(config),
+    giftWindow,
+    jobs,
+    config: battleConfig,
   });
   live.onSessionEnded((sessionId) => battles.sessionEnded(sessionId));
-  return { accounts, social, live, chat, roomLog, economy, studio, battles };
+  return { accounts, social, live, chat, roomLog, economy, studio, battles, jobs };
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -27,12 +27,12 @@ export interface Database {
   battles: BattlesTable;
   battleMembers: BattleMembersTable;
   battleGifts: BattleGiftsTable;
-  battleTimers: BattleTimersTable;
   battleQueue: BattleQueueTable;
   battleStats: BattleStatsTable;
   metricEvents: MetricEventsTable;
   sessionMetrics: SessionMetricsTable;
   sessionViewers: SessionViewersTable;
+  jobs: JobsTable;
 }
 
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
@@ -307,7 +307,7 @@ export interface WithdrawalsTable {
 }
 export type WithdrawalRow = Selectable<WithdrawalsTable>;
 
-// Battles (0005): the state-machine row, members per side, counted gifts, deadlines, queue, records.
+// Battles (0005): the state-machine row, members per side, counted gifts, queue, records (deadlines: jobs).
 type Json<T> = ColumnType<T, string | undefined, string>;
 export interface BattlesTable {
   id: Generated<string>;
@@ -355,11 +355,6 @@ export interface BattleGiftsTable {
   giftId: string;
   coins: number;
   atMs: number;
-}
-
-export interface BattleTimersTable {
-  battleId: string;
-  dueAt: Date;
 }
 
 export interface BattleQueueTable {
@@ -415,4 +410,18 @@ export interface SessionViewersTable {
   gifts: number;
   coins: number;
   followed: boolean;
+}
+
+// Jobs (0011): durable jobs, one row per pending (kind, key); see src/jobs/README.md.
+export interface JobsTable {
+  id: Generated<number>;
+  kind: string;
+  key: string;
+  runAt: Date;
+  payload: ColumnType<unknown, string | undefined, string>;
+  attempts: Generated<number>;
+  revision: Generated<number>;
+  lastError: string | null;
+  failedAt: Date | null;
+  createdAt: CreatedAt;
 }

@@ -9,6 +9,7 @@ import * as m0007 from './0007_ledger_tuning.ts';
 import * as m0008 from './0008_gift_batch.ts';
 import * as m0009 from './0009_gift_batch_compact.ts';
 import * as m0010 from './0010_gift_live_check.ts';
+import * as m0011 from './0011_jobs.ts';
 
 /** Every migration, in order. Names are permanent once released: they are the keys in kysely_migration. */
 export const migrations: Record<string, Migration> = {
@@ -22,4 +23,5 @@ export const migrations: Record<string, Migration> = {
   '0008_gift_batch': m0008,
   '0009_gift_batch_compact': m0009,
   '0010_gift_live_check': m0010,
+  '0011_jobs': m0011,
 };

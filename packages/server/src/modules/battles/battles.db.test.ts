@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signup, testApp } from '../../test/app.ts';
 import { type TestDatabaseHandle, testDatabases } from '../../test/databases.ts';
+import { eventually } from '../../test/eventually.ts';
 import { connect } from '../../test/ws-client.ts';
 import {
   buyCoins,
@@ -14,7 +15,6 @@ import {
   type TestUser,
 } from '../economy/testing.ts';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 // Short battles, no countdown and no result phase unless a test asks: the timings are what is tested.
 const ENV = { BATTLE_CONNECT_S: '0', BATTLE_RESULT_S: '0', BATTLE_TICK_MS: '50', BATTLE_SETTLE_MS: '100' };
 
@@ -24,16 +24,6 @@ async function post(app: FastifyInstance, who: TestUser, url: string, payload: o
 
 async function battleOf(app: FastifyInstance, id: string): Promise<Battle> {
   return (await app.inject({ url: `/api/v1/battles/${id}` })).json();
-}
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(25);
-  }
 }
 
 /** The ledger's own sum of gifts to a session inside [from, to): the final score must equal it. */
@@ -78,7 +68,7 @@ describe.each(testDatabases())('battles on $name', (kind) => {
     const id = invited.json().id as string;
     const accepted = await post(app, b, `/battles/${id}/accept`);
     expect(accepted.statusCode, accepted.body).toBe(200);
-    return until('the battle to start', async () => {
+    return eventually('the battle to start', async () => {
       const battle = await battleOf(app, id);
       return battle.status === 'active' ? battle : undefined;
     });
@@ -140,7 +130,7 @@ describe.each(testDatabases())('battles on $name', (kind) => {
       await goLive(short, b);
       const invited = await post(short, a, '/battles/invites', { handle: b.user.handle });
       const id = invited.json().id as string;
-      const ended = await until('the invite to expire', async () => {
+      const ended = await eventually('the invite to expire', async () => {
         const battle = await battleOf(short, id);
         return battle.status === 'ended' ? battle : undefined;
       });
@@ -167,7 +157,8 @@ describe.each(testDatabases())('battles on $name', (kind) => {
     await roomB.next('hello');
     roomA.ws.send(JSON.stringify({ type: 'watch', sessionId: sessionA }));
     roomB.ws.send(JSON.stringify({ type: 'watch', sessionId: sessionB }));
-    await sleep(50);
+    await roomA.next('watching');
+    await roomB.next('watching');
 
     const battle = await startBattle(a, b, 6);
     expect(battle.sides.map((s) => s.members[0]!.sessionId)).toEqual([sessionA, sessionB]);
@@ -208,7 +199,7 @@ describe.each(testDatabases())('battles on $name', (kind) => {
     // A late gift on the other side after the restart flips the winner.
     expect((await sendGift(app, fans[2]!, b.user.handle, { giftId: 'hand_hearts' })).statusCode).toBe(201);
 
-    const ended = await until('the battle to end', async () => {
+    const ended = await eventually('the battle to end', async () => {
       const current = await battleOf(app, battle.id);
       return current.status === 'ended' ? current : undefined;
     });
@@ -230,8 +221,10 @@ describe.each(testDatabases())('battles on $name', (kind) => {
     // Leaving twice and gifting after the end: coded errors, nothing changes.
     const leave = await post(app, a, `/battles/${battle.id}/leave`);
     expect([leave.statusCode, leave.json().error.code]).toEqual([409, 'battle.ended']);
-    expect((await sendGift(app, fans[0]!, a.user.handle, { giftId: 'galaxy' })).statusCode).toBe(201);
-    await sleep(200);
+    const late = await sendGift(app, fans[0]!, a.user.handle, { giftId: 'galaxy' });
+    expect(late.statusCode).toBe(201);
+    // The gift was heard (its listeners ran before the reply) and any count it set off is done.
+    await app.services.battles.settled();
     expect((await battleOf(app, battle.id)).sides.map((s) => s.score)).toEqual([sa * 2, sb * 2]);
 
     // Record, history and head-to-head on the profile.
@@ -317,7 +310,7 @@ describe.each(testDatabases())('battles on $name', (kind) => {
     expect((await sendGift(app, fan, a.user.handle, { giftId: 'rose', quantity: 10 })).statusCode).toBe(201);
     expect((await sendGift(app, fan, b.user.handle, { giftId: 'perfume' })).statusCode).toBe(201);
 
-    const live = await until('the boosts to count', async () => {
+    const live = await eventually('the boosts to count', async () => {
       const current = await battleOf(app, battle.id);
       return current.boosts.some((x) => x.kind === 'mist') ? current : undefined;
     });
@@ -327,7 +320,7 @@ describe.each(testDatabases())('battles on $name', (kind) => {
     expect([2, 3, 5]).toContain(multiplier.factor);
     // 4 × 99 unboosted, the money gun itself unboosted, then 10 roses × the multiplier.
     expect(
-      await until('side A', async () => {
+      await eventually('side A', async () => {
         const s = (await battleOf(app, battle.id)).sides[0]!.score;
         return s === 4 * 99 + 500 + 10 * multiplier.factor ? s : undefined;
       }),

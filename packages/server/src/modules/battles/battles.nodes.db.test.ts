@@ -3,12 +3,13 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signup, testApp } from '../../test/app.ts';
 import { type TestDatabaseHandle, testDatabases } from '../../test/databases.ts';
+import { eventually } from '../../test/eventually.ts';
 import { type Nodes, twoNodeBackends } from '../../test/nodes.ts';
 import { connect } from '../../test/ws-client.ts';
 import { buyCoins, expectLedgerOk, goLive, sendGift } from '../economy/testing.ts';
+import { BATTLES_TOPIC, type BattleChange } from './battles.config.ts';
 
 const ENV = { BATTLE_CONNECT_S: '0', BATTLE_RESULT_S: '0', BATTLE_TICK_MS: '50', BATTLE_SETTLE_MS: '100' };
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const database = testDatabases().at(-1)!;
 
@@ -47,7 +48,11 @@ describe.each(twoNodeBackends())('a battle across two nodes ($name bus)', (backe
     await roomB.next('hello');
     roomA.ws.send(JSON.stringify({ type: 'watch', sessionId: sessionA }));
     roomB.ws.send(JSON.stringify({ type: 'watch', sessionId: sessionB }));
-    await sleep(100);
+    await roomA.next('watching');
+    await roomB.next('watching');
+    // What node A hears of battles, on its own bus: its battles service hears the same, in the same order.
+    const heardOnA: BattleChange[] = [];
+    const offA = await nodes.buses[0].subscribe(BATTLES_TOPIC, (m) => heardOnA.push(m as BattleChange));
 
     const invited = await nodeA.inject({
       method: 'POST',
@@ -60,14 +65,15 @@ describe.each(twoNodeBackends())('a battle across two nodes ($name bus)', (backe
       (await nodeB.inject({ method: 'POST', url: `/api/v1/battles/${id}/accept`, headers: b.auth }))
         .statusCode,
     ).toBe(200);
-    let battle: Battle;
-    for (;;) {
-      battle = (await nodeB.inject({ url: `/api/v1/battles/${id}` })).json();
-      if (battle.status === 'active') break;
-      await sleep(25);
-    }
-    // Let both nodes hear that the battle is on before gifting (the bus carries it).
-    await sleep(100);
+    const battle = await eventually('the battle to start', async () => {
+      const current: Battle = (await nodeB.inject({ url: `/api/v1/battles/${id}` })).json();
+      return current.status === 'active' && current;
+    });
+    // Node A must know the battle is on before gifts committed there can count live (the bus carries it).
+    await eventually('node A to hear the battle is on', () =>
+      heardOnA.some((c) => c.battleId === id && c.status === 'active'),
+    );
+    await offA();
 
     // Side A's gifts commit on node A, side B's on node B, at the same time.
     const sends = await Promise.all([
@@ -88,12 +94,10 @@ describe.each(twoNodeBackends())('a battle across two nodes ($name bus)', (backe
     // Node A goes away mid-battle; node B's worker ends it at the original deadline.
     await nodeA.close();
     expect((await sendGift(nodeB, fans[0]!, a.user.handle, { giftId: 'hand_hearts' })).statusCode).toBe(201);
-    let ended: Battle;
-    for (;;) {
-      ended = (await nodeB.inject({ url: `/api/v1/battles/${id}` })).json();
-      if (ended.status === 'ended') break;
-      await sleep(50);
-    }
+    const ended = await eventually('node B to end the battle', async () => {
+      const current: Battle = (await nodeB.inject({ url: `/api/v1/battles/${id}` })).json();
+      return current.status === 'ended' && current;
+    });
     expect(ended.endedAt).toBe(battle.endsAt);
     expect(ended.sides.map((s) => s.score)).toEqual([(30 + 3 + 100) * 2, (10 + 1) * 2]);
     expect(ended.winner).toBe(0);

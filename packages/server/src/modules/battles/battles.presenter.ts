@@ -1,6 +1,7 @@
 import { type Boost, type BoosterRules, mistedSides, speedRound } from '@onair/core';
-import type { Battle, BattleBoost } from '@onair/protocol';
+import type { Battle, BattleBoost, BattleHistory } from '@onair/protocol';
 import type { BattleRow } from '../../db/schema.ts';
+import type * as repo from './battles.repository.ts';
 import type { MemberRow } from './battles.repository.ts';
 
 export interface BattleUserRow {
@@ -82,5 +83,46 @@ export function presentBattle(
     winner: row.winner,
     forfeitBy: row.forfeitBy,
     serverNow: isoMs(now),
+  };
+}
+
+type StatsRow = Awaited<ReturnType<typeof repo.stats>>[number];
+type HistoryRow = Awaited<ReturnType<typeof repo.history>>[number];
+
+/** A creator's record, their decided battles and, against one opponent, the head-to-head. */
+export function presentHistory(
+  stats: StatsRow | undefined,
+  rows: HistoryRow[],
+  vs: { user: BattleUserRow; h2h: { wins: number; losses: number; draws: number } } | null,
+): BattleHistory {
+  return {
+    record: {
+      battles: stats?.battles ?? 0,
+      wins: stats?.wins ?? 0,
+      losses: stats?.losses ?? 0,
+      draws: stats?.draws ?? 0,
+      winStreak: stats?.winStreak ?? 0,
+      bestStreak: stats?.bestStreak ?? 0,
+    },
+    headToHead: vs
+      ? {
+          opponent: {
+            id: vs.user.id,
+            handle: vs.user.handle,
+            displayName: vs.user.displayName,
+            avatarUrl: vs.user.avatarUrl,
+          },
+          ...vs.h2h,
+        }
+      : null,
+    battles: rows.map((r) => ({
+      id: r.battleId,
+      opponent: r.opponent,
+      result: r.winner === null ? 'draw' : r.winner === r.side ? 'win' : 'loss',
+      reason: r.reason,
+      score: r.scores[r.side] ?? 0,
+      opponentScore: r.scores[1 - r.side] ?? 0,
+      endedAt: new Date(r.endedAt).toISOString(),
+    })),
   };
 }

@@ -1,6 +1,7 @@
-import { sql, type Transaction, type Updateable } from 'kysely';
+import { type RawBuilder, sql, type Transaction, type Updateable } from 'kysely';
 import type { Db } from '../../db/database.ts';
 import type { BattleRow, BattlesTable, Database } from '../../db/schema.ts';
+import { type UserRef, userRef, userRefSql } from '../accounts/public-user.ts';
 
 type Tx = Db | Transaction<Database>;
 
@@ -73,17 +74,7 @@ export function members(db: Tx, battleIds: string[]): Promise<MemberRow[]> {
   return db
     .selectFrom('battleMembers as m')
     .innerJoin('users as u', 'u.id', 'm.userId')
-    .select([
-      'm.battleId',
-      'm.userId',
-      'm.side',
-      'm.slot',
-      'm.sessionId',
-      'm.open',
-      'u.handle',
-      'u.displayName',
-      'u.avatarUrl',
-    ])
+    .select(['m.battleId', 'm.userId', 'm.side', 'm.slot', 'm.sessionId', 'm.open', ...userRef('u')])
     .where('m.battleId', 'in', battleIds)
     .orderBy('m.side')
     .orderBy('m.slot')
@@ -150,74 +141,13 @@ export async function setSessions(db: Tx, battleId: string, sessions: Map<string
       .execute();
 }
 
-/** One deadline per battle: replaced on every transition, gone once the battle ended. */
-export async function setTimer(db: Tx, battleId: string, dueMs: number | null): Promise<void> {
-  if (dueMs === null) {
-    await db.deleteFrom('battleTimers').where('battleId', '=', battleId).execute();
-    return;
-  }
-  await db
-    .insertInto('battleTimers')
-    .values({ battleId, dueAt: new Date(dueMs) })
-    .onConflict((oc) => oc.column('battleId').doUpdateSet({ dueAt: new Date(dueMs) }))
-    .execute();
-}
-
 /**
- * Claims the most overdue deadline nobody else holds. The row stays locked until the claiming
- * transaction ends, so another node (or this one after a crash) can take it only if this one dies.
+ * Copies committed gifts into the counted gifts of the battle their session is in, skipping any
+ * already counted; returns the new ones. `gifts` is the economy's relation of the gifts in question
+ * (`giftsOfTransfers`), whose times are the ledger's own, exactly as the final count reads them.
  */
-export async function claimDueTimer(db: Tx): Promise<string | undefined> {
-  const { rows } = await sql<{ battleId: string }>`
-    select battle_id from battle_timers where due_at <= clock_timestamp()
-    order by due_at limit 1 for update skip locked`.execute(db);
-  return rows[0]?.battleId;
-}
-
-export interface LedgerGift {
-  id: number;
-  sessionId: string;
-  senderId: string;
-  giftId: string;
-  coins: number;
-  atMs: number;
-}
-
-/**
- * Waits for gift transactions to these creators that are under way: they lock the creator's DIAMOND
- * account first thing, so a shared lock here is granted only after they committed. Read-only, and
- * held just for the final count.
- */
-export async function waitForGiftsTo(db: Tx, creatorIds: string[]): Promise<void> {
-  if (creatorIds.length === 0) return;
-  await sql`select id from ledger_accounts where owner_id in (${sql.join(creatorIds)}) and asset = 'DIAMOND'
-    order by id for share`.execute(db);
-}
-
-/** Committed gifts to these sessions in [fromMs, toMs), from the ledger. */
-export async function ledgerGifts(
-  db: Tx,
-  sessionIds: string[],
-  fromMs: number,
-  toMs: number,
-): Promise<LedgerGift[]> {
-  if (sessionIds.length === 0) return [];
-  const { rows } = await sql<LedgerGift>`
-    select g.transfer_id as id, g.session_id, g.sender_id, g.gift_id, g.coins,
-           floor(extract(epoch from t.created_at) * 1000)::int8 as at_ms
-    from gift_events g join ledger_transfers t on t.id = g.transfer_id
-    where g.session_id in (${sql.join(sessionIds)})
-      and t.created_at >= ${new Date(fromMs)} and t.created_at < ${new Date(toMs)}`.execute(db);
-  return rows;
-}
-
-/**
- * Copies committed gifts (by transfer id) into the counted gifts of the battle their session is in,
- * skipping any already counted; returns the new ones. Times come from the ledger row itself, exactly
- * as the final count reads them.
- */
-export async function countGiftsOf(db: Tx, battleIds: string[], transferIds: number[]) {
-  if (transferIds.length === 0 || battleIds.length === 0) return [];
+export async function countGiftsOf(db: Tx, battleIds: string[], gifts: RawBuilder<unknown>) {
+  if (battleIds.length === 0) return [];
   const { rows } = await sql<{
     battleId: string;
     transferId: number;
@@ -228,12 +158,9 @@ export async function countGiftsOf(db: Tx, battleIds: string[], transferIds: num
     atMs: number;
   }>`
     insert into battle_gifts (battle_id, transfer_id, side, sender_id, gift_id, coins, at_ms)
-    select m.battle_id, g.transfer_id, m.side, g.sender_id, g.gift_id, g.coins,
-           floor(extract(epoch from t.created_at) * 1000)::int8
-    from gift_events g
-    join ledger_transfers t on t.id = g.transfer_id
+    select m.battle_id, g.transfer_id, m.side, g.sender_id, g.gift_id, g.coins, g.at_ms
+    from (${gifts}) as g
     join battle_members m on m.session_id = g.session_id and m.battle_id in (${sql.join(battleIds)})
-    where g.transfer_id in (${sql.join(transferIds)})
     on conflict do nothing
     returning battle_id, transfer_id, side, sender_id, gift_id, coins, at_ms`.execute(db);
   return rows;
@@ -282,30 +209,25 @@ export async function recordResult(db: Tx, userId: string, result: 'win' | 'loss
 
 export function users(db: Tx, ids: string[]) {
   if (ids.length === 0) return Promise.resolve([]);
-  return db
-    .selectFrom('users')
-    .select(['id', 'handle', 'displayName', 'avatarUrl'])
-    .where('id', 'in', ids)
-    .execute();
+  return db.selectFrom('users as u').select(userRef('u')).where('u.id', 'in', ids).execute();
 }
 
 /** Decided battles of a creator, newest first, with the opponent (first member of the other side). */
 export async function history(db: Tx, userId: string, vsId: string | null, limit: number) {
-  const { rows } = await sql<{
-    id: string;
-    side: number;
-    winner: number | null;
-    reason: 'finished' | 'forfeit';
-    scores: number[];
-    endedAt: Date;
-    resultEndsAt: Date | null;
-    opponentId: string;
-    handle: string;
-    displayName: string;
-    avatarUrl: string | null;
-  }>`
-    select b.id, me.side, b.winner, b.reason, b.scores, coalesce(b.ended_at, b.ends_at) as ended_at,
-           b.result_ends_at, o.user_id as opponent_id, u.handle, u.display_name, u.avatar_url
+  // The opponent's columns come back flat beside the battle's, as the accounts module names them.
+  const { rows } = await sql<
+    UserRef & {
+      battleId: string;
+      side: number;
+      winner: number | null;
+      reason: 'finished' | 'forfeit';
+      scores: number[];
+      endedAt: Date;
+      resultEndsAt: Date | null;
+    }
+  >`
+    select b.id as battle_id, me.side, b.winner, b.reason, b.scores,
+           coalesce(b.ended_at, b.ends_at) as ended_at, b.result_ends_at, ${userRefSql('u')}
     from battle_members me
     join battles b on b.id = me.battle_id
     join battle_members o on o.battle_id = b.id and o.side <> me.side and o.slot = 0
@@ -314,7 +236,10 @@ export async function history(db: Tx, userId: string, vsId: string | null, limit
       ${vsId ? sql`and o.user_id = ${vsId}` : sql``}
     order by b.ends_at desc
     limit ${limit}`.execute(db);
-  return rows;
+  return rows.map(({ id, handle, displayName, avatarUrl, ...battle }) => ({
+    ...battle,
+    opponent: { id, handle, displayName, avatarUrl } satisfies UserRef,
+  }));
 }
 
 export async function headToHead(db: Tx, userId: string, vsId: string) {

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { testApp } from '../../test/app.ts';
 import { type TestDatabaseHandle, testDatabases } from '../../test/databases.ts';
+import { eventually } from '../../test/eventually.ts';
 import { goLive } from '../economy/testing.ts';
 
 /**
@@ -47,7 +48,7 @@ describe.each(testDatabases())('battles through the SDK on $name', (kind) => {
     socket.on('message', (d) => frames.push(ServerFrame.parse(JSON.parse(d.toString()))));
     await new Promise((r) => socket.once('open', r));
     socket.send(JSON.stringify({ type: 'watch', sessionId: ben.sessionId }));
-    await new Promise((r) => setTimeout(r, 100));
+    await eventually('the watch to take effect', () => frames.some((f) => f.type === 'watching'));
 
     const self = await ana.client.inviteToBattle({ handle: 'sdk_ana' }).catch((e: OnAirError) => e);
     expect(self).toBeInstanceOf(OnAirError);
