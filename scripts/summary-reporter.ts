@@ -1,8 +1,19 @@
 import type { Reporter, TestModule } from 'vitest/node';
 
 /**
- * Ends the run with one plain line, "tests: N passed, N failed, N skipped", that any CI reads
- * without knowing vitest's own summary format.
+ * The backends the database and bus tests ran on: PGlite and the in-process bus always, Postgres and
+ * Redis when DATABASE_URL and REDIS_URL are set (in CI a missing one fails the tests that need it,
+ * see packages/server/src/test/backends.ts). A run that says "pglite, memory" did not test production's.
+ */
+export function backendsLabel(env: NodeJS.ProcessEnv): string {
+  const db = env.DATABASE_URL ? 'pglite+postgres' : 'pglite';
+  const bus = env.REDIS_URL ? 'memory+redis' : 'memory';
+  return `${db}, ${bus}`;
+}
+
+/**
+ * Ends the run with one plain line, "tests: N passed, N failed, N skipped (backends)", that any CI
+ * reads without knowing vitest's own summary format.
  */
 export default class SummaryReporter implements Reporter {
   onTestRunEnd(testModules: ReadonlyArray<TestModule>): void {
@@ -18,7 +29,7 @@ export default class SummaryReporter implements Reporter {
       if (mod.state() === 'failed' && mod.children.size === 0) counts.failed++;
     }
     process.stdout.write(
-      `\ntests: ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped\n`,
+      `\ntests: ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped (${backendsLabel(process.env)})\n`,
     );
   }
 }

@@ -1,5 +1,6 @@
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
+import { testRedisUrl } from '../test/backends.ts';
 import { type Bus, createInProcessBus, createRedisBus } from './bus.ts';
 
 const backends: [string, () => { bus: Bus; other: Bus; close(): Promise<void> }][] = [
@@ -11,8 +12,8 @@ const backends: [string, () => { bus: Bus; other: Bus; close(): Promise<void> }]
     },
   ],
 ];
-if (process.env.REDIS_URL) {
-  const url = process.env.REDIS_URL;
+const url = testRedisUrl();
+if (url) {
   backends.push([
     'redis',
     () => {

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signup, testApp } from '../test/app.ts';
+import { testRedisUrl } from '../test/backends.ts';
 import { type TestDatabaseHandle, testDatabases } from '../test/databases.ts';
 import { connect } from '../test/ws-client.ts';
 import { type Bus, createInProcessBus, createRedisBus } from './bus.ts';
@@ -15,8 +16,8 @@ const backends: { name: string; buses(): { a: Bus; b: Bus; close(): Promise<void
     },
   },
 ];
-if (process.env.REDIS_URL) {
-  const url = process.env.REDIS_URL;
+const url = testRedisUrl();
+if (url) {
   backends.push({
     name: 'redis',
     buses() {

@@ -2,6 +2,7 @@ import type { RoomEvent, RoomEventBody } from '@onair/protocol';
 import fc from 'fast-check';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
+import { testRedisUrl } from '../test/backends.ts';
 import { createInProcessBus, createRedisBus } from './bus.ts';
 import { createInProcessRoomLog, createRedisRoomLog, type RoomLog, replayAfter } from './room-log.ts';
 
@@ -81,8 +82,8 @@ const logs: [string, () => { log: RoomLog; other: RoomLog; close(): Promise<void
     },
   ],
 ];
-if (process.env.REDIS_URL) {
-  const url = process.env.REDIS_URL;
+const url = testRedisUrl();
+if (url) {
   logs.push([
     'redis',
     () => {

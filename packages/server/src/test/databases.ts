@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { createDatabase, type DatabaseHandle, type DialectName } from '../db/database.ts';
 import { migrateToLatest } from '../db/migrate.ts';
+import { testDatabaseUrl } from './backends.ts';
 
 export interface TestDatabase {
   name: DialectName;
@@ -15,7 +16,7 @@ export interface TestDatabaseHandle extends DatabaseHandle {
 
 /**
  * The dialects every database test runs on: embedded PGlite always, and real Postgres too when
- * DATABASE_URL is set. Postgres tests get a schema of their own, so files run in parallel and leave
+ * DATABASE_URL is set (required in CI). Postgres tests get a schema of their own, so files run in parallel and leave
  * nothing behind.
  */
 export function testDatabases(): TestDatabase[] {
@@ -29,7 +30,7 @@ export function testDatabases(): TestDatabase[] {
       },
     },
   ];
-  const url = process.env.DATABASE_URL;
+  const url = testDatabaseUrl();
   if (url) {
     list.push({
       name: 'postgres',

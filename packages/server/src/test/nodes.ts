@@ -1,5 +1,6 @@
 import { Redis } from 'ioredis';
 import { type Bus, createInProcessBus, createRedisBus } from '../realtime/bus.ts';
+import { testRedisUrl } from './backends.ts';
 
 /** What two app nodes share: a bus between them (and each its own Redis connection, on Redis). */
 export interface Nodes {
@@ -8,7 +9,7 @@ export interface Nodes {
   close(): Promise<void>;
 }
 
-/** The backends a two-node test runs on: one in-process bus always, Redis too when REDIS_URL is set. */
+/** The backends a two-node test runs on: one in-process bus always, Redis too when REDIS_URL is set (required in CI). */
 export function twoNodeBackends(): { name: string; make(): Nodes }[] {
   const backends: { name: string; make(): Nodes }[] = [
     {
@@ -19,8 +20,8 @@ export function twoNodeBackends(): { name: string; make(): Nodes }[] {
       },
     },
   ];
-  if (process.env.REDIS_URL) {
-    const url = process.env.REDIS_URL;
+  const url = testRedisUrl();
+  if (url) {
     backends.push({
       name: 'redis',
       make() {

@@ -8,6 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createDatabase, type DatabaseHandle } from '../../db/database.ts';
 import { migrateToLatest } from '../../db/migrate.ts';
 import { signup, TEST_SECRET, testApp } from '../../test/app.ts';
+import { testDatabaseUrl } from '../../test/backends.ts';
 import { eventually } from '../../test/eventually.ts';
 import { spawnServer } from '../../testing/spawn-server.ts';
 import { buyCoins, goLive } from './testing.ts';
@@ -42,7 +43,7 @@ async function targets(): Promise<Target[]> {
     open: () => createDatabase({ dataDir: path.join(dataDir, 'pglite') }),
     cleanup: () => rm(dataDir, { recursive: true, force: true }),
   });
-  const base = process.env.DATABASE_URL;
+  const base = testDatabaseUrl();
   if (base) {
     const name = `onair_crash_${randomBytes(5).toString('hex')}`;
     const url = new URL(base);
