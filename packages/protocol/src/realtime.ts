@@ -37,6 +37,8 @@ export type ClientFrame = z.infer<typeof ClientFrame>;
 export const ServerFrame = z.discriminatedUnion('type', [
   z.object({ type: z.literal('hello'), v: z.literal(REALTIME_VERSION), userId: z.string().nullable() }),
   z.object({ type: z.literal('pong'), t: z.number().optional() }),
+  /** A `watch` took effect: stream status frames for `sessionId` reach this socket from now on. */
+  z.object({ type: z.literal('watching'), sessionId: z.string() }),
   z.object({ type: z.literal('notification'), notification: Notification }),
   z.object({
     type: z.literal('stream'),

@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyCookie from '@fastify/cookie';
-import fastifyRateLimit from '@fastify/rate-limit';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import fastifyWebsocket from '@fastify/websocket';
@@ -19,9 +18,14 @@ import type { Logger } from 'pino';
 import type { Config } from './config.ts';
 import type { Db } from './db/database.ts';
 import { authPlugin } from './http/auth.ts';
-import { registerErrorHandlers } from './http/error-handler.ts';
+import { cspReportRoutes } from './http/csp-report.routes.ts';
+import { clientErrorHandler, onFrameworkError, registerErrorHandlers } from './http/error-handler.ts';
 import { healthRoutes } from './http/health.ts';
 import { metricsPlugin } from './http/metrics.ts';
+import { allowedOrigins } from './http/origin.ts';
+import { rateLimitPlugin } from './http/rate-limit.ts';
+import { securityHeaders } from './http/security-headers.ts';
+import { testClockRoutes } from './http/test-clock.routes.ts';
 import { webRoutes } from './http/web.ts';
 import { accountsRoutes } from './modules/accounts/accounts.routes.ts';
 import { battlesRoutes } from './modules/battles/battles.routes.ts';
@@ -32,7 +36,7 @@ import { socialRoutes } from './modules/social/social.routes.ts';
 import { captureSignal, captureViews } from './modules/studio/capture.ts';
 import { studioRoutes } from './modules/studio/studio.routes.ts';
 import { type Bus, createInProcessBus } from './realtime/bus.ts';
-import { gatewayRoutes } from './realtime/gateway.ts';
+import { gatewayRoutes, websocketErrorHandler } from './realtime/gateway.ts';
 import { createRoomHub, type RoomHub } from './realtime/room-hub.ts';
 import { createServices, newNodeId, type Services } from './services.ts';
 
@@ -69,8 +73,12 @@ export async function buildApp({
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && /^[\w-]{8,64}$/.test(given) ? given : randomUUID();
     },
-    trustProxy: true,
+    // Off unless configured: trusting every X-Forwarded-For let a client pick its own address, and with
+    // it a fresh login rate limit per attempt.
+    trustProxy: config.TRUST_PROXY,
     routerOptions: { ignoreTrailingSlash: true },
+    frameworkErrors: onFrameworkError,
+    clientErrorHandler,
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -80,6 +88,7 @@ export async function buildApp({
   registerErrorHandlers(app);
   // The API speaks JSON only; a text/plain POST (what an HTML form can send cross-site) gets a 415.
   app.removeContentTypeParser('text/plain');
+  await app.register(securityHeaders, { publicUrl: config.publicUrl });
 
   const sessionTtlMs = config.SESSION_TTL_DAYS * 86_400_000;
   const services = createServices({ config, db, bus, logger, secretKey, redis });
@@ -102,19 +111,6 @@ export async function buildApp({
   const { accounts } = services;
 
   await app.register(fastifyCookie);
-  await app.register(fastifyRateLimit, {
-    global: false,
-    ...(redis ? { redis, nameSpace: 'onair:ratelimit:' } : {}),
-    errorResponseBuilder: (_request, context) => {
-      const err = new Error(
-        `Too many attempts. Try again in ${Math.ceil(context.ttl / 1000)} s.`,
-      ) as Error & {
-        statusCode: number;
-      };
-      err.statusCode = context.statusCode;
-      return err;
-    },
-  });
   await app.register(fastifySwagger, {
     openapi: {
       info: { title: 'OnAir API', version: '0.1.0', description: 'The HTTP API of an OnAir server.' },
@@ -131,16 +127,23 @@ export async function buildApp({
     transformObject: jsonSchemaTransformObject,
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/api/docs' });
-  await app.register(fastifyWebsocket, { options: { maxPayload: 1024 * 1024 } });
-  await app.register(authPlugin, { accounts });
-  await app.register(metricsPlugin);
+  await app.register(fastifyWebsocket, {
+    options: { maxPayload: 1024 * 1024 },
+    errorHandler: websocketErrorHandler,
+  });
+  await app.register(authPlugin, {
+    accounts,
+    allowedOrigins: allowedOrigins(config.publicUrl, config.ALLOWED_ORIGINS),
+  });
+  await app.register(rateLimitPlugin, { limits: services.limits });
+  await app.register(metricsPlugin, { token: config.METRICS_TOKEN });
   await app.register(healthRoutes, { db });
+  await app.register(cspReportRoutes);
   await app.register(accountsRoutes, {
     prefix: API_PREFIX,
     accounts,
     sessionTtlMs,
     secureCookies: config.publicUrl.startsWith('https:'),
-    loginRateLimit: config.LOGIN_RATE_LIMIT,
   });
   await app.register(socialRoutes, { prefix: API_PREFIX, social: services.social });
   await app.register(liveRoutes, { prefix: API_PREFIX, live: services.live });
@@ -150,6 +153,7 @@ export async function buildApp({
     hub,
     chat: services.chat,
     gifts: services.economy.gifts,
+    limits: services.limits,
     onSignal: captureSignal(services.studio.recorder),
   });
   await app.register(chatRoutes, { prefix: API_PREFIX, chat: services.chat });
@@ -159,6 +163,7 @@ export async function buildApp({
   services.battles.startWorker();
   app.addHook('onClose', () => services.battles.close());
   await app.register(studioRoutes, { prefix: API_PREFIX, studio: services.studio });
+  if (services.testClock) await app.register(testClockRoutes, { prefix: API_PREFIX, clock: services.testClock });
   if (media) await media(app, services);
   await app.register(webRoutes, { dist: path.resolve(config.WEB_DIST ?? DEFAULT_WEB_DIST) });
 

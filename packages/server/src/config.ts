@@ -66,7 +66,50 @@ export const ENV = {
   },
   LOGIN_RATE_LIMIT: {
     schema: z.coerce.number().int().min(1).max(10_000).default(10),
-    doc: 'Login/sign-up attempts allowed per client address and minute.',
+    doc: 'Login/sign-up attempts allowed per client address and minute (shared by all nodes through Redis).',
+  },
+  LOGIN_HANDLE_FAILURES: {
+    schema: z.coerce.number().int().min(1).max(10_000).default(10),
+    doc: 'Failed logins allowed per handle in 15 minutes, from any address; then that handle answers 429 until the window ends.',
+  },
+  TRUST_PROXY: {
+    schema: z
+      .string()
+      .default('false')
+      .transform((v, ctx): false | string[] => {
+        const t = v.trim();
+        if (t === '' || t === 'false') return false;
+        if (t === 'true' || /^\d+$/.test(t)) {
+          ctx.addIssue({
+            code: 'custom',
+            message:
+              "name the proxies' addresses (or loopback, uniquelocal): 'true' or a hop count would believe an X-Forwarded-For sent by a client that reaches OnAir directly",
+          });
+          return z.NEVER;
+        }
+        return t
+          .split(',')
+          .map((a) => a.trim())
+          .filter(Boolean);
+      }),
+    doc: "Reverse proxies in front of OnAir whose X-Forwarded-For is believed: comma-separated addresses or CIDRs, or loopback / linklocal / uniquelocal. Off (false) by default: the client address is the socket's.",
+  },
+  ALLOWED_ORIGINS: {
+    schema: z
+      .string()
+      .default('')
+      .transform((v) =>
+        v
+          .split(',')
+          .map((o) => o.trim().replace(/\/+$/, ''))
+          .filter(Boolean),
+      )
+      .pipe(z.array(z.url().refine((u) => new URL(u).origin === u, 'an origin: scheme://host[:port]'))),
+    doc: "Other web origins (comma-separated) whose pages may use a signed-in browser session; PUBLIC_URL and the server's own host are always allowed.",
+  },
+  METRICS_TOKEN: {
+    schema: z.string().min(16, 'at least 16 characters').optional(),
+    doc: 'Bearer token that /metrics requires. Unset: /metrics answers only to loopback addresses.',
   },
   BODY_LIMIT_BYTES: {
     schema: z.coerce.number().int().min(1024).max(50_000_000).default(65_536),
@@ -161,6 +204,10 @@ export const ENV = {
   GIFT_BATCH_MAX: {
     schema: z.coerce.number().int().min(1).max(5000).default(1000),
     doc: 'Most gifts committed in one transaction; 1 turns group commit off (one transaction per gift).',
+  },
+  TEST_CLOCK: {
+    schema: z.enum(['on', 'off']).default('off'),
+    doc: 'Test servers only: a clock an admin can move forward with POST /api/v1/test/clock (studio and session times).',
   },
   BATTLE_DURATION_S: {
     schema: z.coerce.number().int().min(5).max(3600).default(300),

@@ -2,9 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import { createTestClock, systemClock } from './clock.ts';
 import type { Config } from './config.ts';
 import type { Db } from './db/database.ts';
 import { createJobs } from './jobs/jobs.ts';
+import { createRateLimits } from './limits/limits.ts';
 import { createAccountsService } from './modules/accounts/accounts.service.ts';
 import { battlesConfig, createBattlesService } from './modules/battles/battles.service.ts';
 import { createChatService } from './modules/chat/chat.service.ts';
@@ -32,6 +34,10 @@ export interface ServiceDeps {
 export const newNodeId = () => `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
 
 export function createServices({ config, db, bus, logger, secretKey, redis }: ServiceDeps) {
+  // A test server's clock can be moved forward (TEST_CLOCK=on); every other server reads the system's.
+  const testClock = config.TEST_CLOCK === 'on' ? createTestClock() : null;
+  const clock = testClock ?? systemClock;
+  const limits = createRateLimits(config, redis);
   const accounts = createAccountsService({
     db,
     secretKey,
@@ -39,6 +45,7 @@ export function createServices({ config, db, bus, logger, secretKey, redis }: Se
     log: logger.child({ module: 'accounts' }),
     bus,
     authCacheMs: config.AUTH_CACHE_MS,
+    loginFailures: limits.loginFailuresByHandle,
   });
   const social = createSocialService({ db, accounts, bus, log: logger.child({ module: 'social' }) });
   const ingestHost = new URL(config.publicUrl).hostname;
@@ -50,9 +57,10 @@ export function createServices({ config, db, bus, logger, secretKey, redis }: Se
     log: logger.child({ module: 'live' }),
     ingestServerUrl: `rtmp://${ingestHost}:${config.RTMP_PORT}/live`,
     ingestNode: `${hostname()}:${config.RTMP_PORT}`,
+    now: () => new Date(clock.now()),
   });
   // Studio events are captured where they already flow (room log, gifts, the hub in app.ts).
-  const metrics = createMetricsRecorder({ db, log: logger.child({ module: 'studio' }) });
+  const metrics = createMetricsRecorder({ db, log: logger.child({ module: 'studio' }), now: clock.now });
   const roomLog = captureRoomLog(redis ? createRedisRoomLog(redis) : createInProcessRoomLog(bus), metrics);
   const chat = createChatService({
     db,
@@ -62,7 +70,7 @@ export function createServices({ config, db, bus, logger, secretKey, redis }: Se
     log: roomLog,
     logger: logger.child({ module: 'chat' }),
     publicUrl: config.publicUrl,
-    rate: { burst: config.CHAT_BURST, perSecond: config.CHAT_RATE_PER_S },
+    limits,
     writeBatchMs: 10,
   });
   social.onFollow((followerId, creatorId, ref) => chat.onFollow(followerId, creatorId, ref));
@@ -80,6 +88,7 @@ export function createServices({ config, db, bus, logger, secretKey, redis }: Se
     db,
     recorder: metrics,
     currentSessionOf: (creatorId) => live.currentSessionOf(creatorId),
+    now: clock.now,
     log: logger.child({ module: 'studio' }),
     // Other nodes' viewers are recorded by their own recorders, flushed every 200 ms.
     settleMs: bus.kind === 'redis' ? 500 : 0,
@@ -105,7 +114,7 @@ export function createServices({ config, db, bus, logger, secretKey, redis }: Se
     config: battleConfig,
   });
   live.onSessionEnded((sessionId) => battles.sessionEnded(sessionId));
-  return { accounts, social, live, chat, roomLog, economy, studio, battles, jobs };
+  return { accounts, social, live, chat, roomLog, economy, studio, battles, jobs, testClock, limits };
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { AppError } from '../errors.ts';
 import type { AccountsService, Authenticated } from '../modules/accounts/accounts.service.ts';
+import { isSameOriginRequest, UNSAFE_METHODS } from './origin.ts';
 
 export const SESSION_COOKIE = 'onair_session';
 
@@ -37,17 +38,24 @@ declare module 'fastify' {
 /** Routes that belong to plugins we do not own (docs UI) and carry no declaration of their own. */
 const EXEMPT_PREFIXES = ['/api/docs'];
 
-function credential(request: FastifyRequest): string | undefined {
+function credential(request: FastifyRequest): { token: string | undefined; bearer: boolean } {
   const header = request.headers.authorization;
   if (header) {
     const [scheme, value] = header.split(' ');
-    return scheme?.toLowerCase() === 'bearer' ? value : undefined;
+    return { token: scheme?.toLowerCase() === 'bearer' ? value : undefined, bearer: true };
   }
-  return request.cookies[SESSION_COOKIE];
+  return { token: request.cookies[SESSION_COOKIE], bearer: false };
 }
 
+/** A browser request that could have been started by another site's page: a write, or a WebSocket. */
+const crossSiteCapable = (request: FastifyRequest) =>
+  UNSAFE_METHODS.has(request.method) || request.headers.upgrade?.toLowerCase() === 'websocket';
+
 export const authPlugin = fp(
-  async (app: FastifyInstance, { accounts }: { accounts: AccountsService }) => {
+  async (
+    app: FastifyInstance,
+    { accounts, allowedOrigins }: { accounts: AccountsService; allowedOrigins: ReadonlySet<string> },
+  ) => {
     app.decorateRequest('auth', null);
     app.decorateRequest('actor', null);
 
@@ -67,7 +75,16 @@ export const authPlugin = fp(
     app.addHook('onRequest', async (request) => {
       const mode = request.routeOptions.config.auth;
       if (mode === undefined) return;
-      const token = credential(request);
+      const { token, bearer } = credential(request);
+      // Bearer tokens are never sent by a browser on its own, so only cookie (or anonymous) requests
+      // are held to their origin.
+      if (!bearer && crossSiteCapable(request) && !isSameOriginRequest(request.headers, allowedOrigins)) {
+        throw new AppError(
+          'request.cross_origin',
+          403,
+          'This request came from a page on another site. Use the OnAir app, or an API token.',
+        );
+      }
       const auth = token ? await accounts.authenticate(token) : null;
       request.auth = auth;
       request.actor = auth?.actor ?? null;

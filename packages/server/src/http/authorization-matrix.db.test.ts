@@ -59,6 +59,14 @@ const MATRIX: Record<string, Row> = {
   'GET /healthz': { request: () => ({ url: '/healthz' }), expect: all(200) },
   'GET /readyz': { request: () => ({ url: '/readyz' }), expect: all(200) },
   'GET /metrics': { request: () => ({ url: '/metrics' }), expect: all(200) },
+  // Browsers send violation reports without credentials; anyone may, within a rate limit.
+  'POST /api/v1/csp-report': {
+    request: () => ({
+      url: '/api/v1/csp-report',
+      payload: { 'csp-report': { 'effective-directive': 'img-src', 'blocked-uri': 'https://x.test' } },
+    }),
+    expect: all(204),
+  },
   'POST /api/v1/auth/signup': {
     // Signed-in callers may create another account too (a creator's second channel).
     request: () => ({
@@ -501,7 +509,7 @@ describe.each(testDatabases())('authorization matrix on $name', (kind) => {
 describe('route auth declarations', () => {
   it('refuses to register a route that does not declare who may call it', async () => {
     const app = Fastify();
-    await app.register(authPlugin, { accounts: {} as never });
+    await app.register(authPlugin, { accounts: {} as never, allowedOrigins: new Set<string>() });
     expect(() => app.get('/undeclared', async () => 'oops')).toThrow(/declares no auth mode/);
     await app.close();
   });

@@ -1,3 +1,4 @@
+import type { Socket } from 'node:net';
 import type { ErrorBody, ErrorCode } from '@onair/protocol';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
@@ -15,6 +16,10 @@ function send(
     error: { code, message, ...(data === undefined ? {} : { data }) },
     requestId: request.id,
   };
+  const retryAfterMs = (data as { retryAfterMs?: unknown } | undefined)?.retryAfterMs;
+  if (status === 429 && typeof retryAfterMs === 'number') {
+    reply.header('retry-after', Math.ceil(retryAfterMs / 1000));
+  }
   return reply.code(status).type('application/json; charset=utf-8').send(body);
 }
 
@@ -78,5 +83,41 @@ export function registerErrorHandlers(app: FastifyInstance): void {
       'route.not_found',
       `No route for ${request.method} ${request.url.split('?')[0]}.`,
     ),
+  );
+}
+
+/**
+ * Errors the router raises before any route or hook runs (a URL that is not valid percent-encoding).
+ * Fastify would answer them with its own body; clients get ours.
+ */
+export function onFrameworkError(err: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  if (err.code === 'FST_ERR_BAD_URL') {
+    return send(reply, request, 400, 'request.bad_url', 'The URL is not valid (bad percent-encoding).');
+  }
+  request.log.warn({ err }, 'framework error before routing');
+  return send(reply, request, 400, 'request.invalid', 'The request could not be routed.');
+}
+
+/**
+ * Requests Node's HTTP parser refuses before Fastify sees them (headers or request line over the
+ * limit, garbage on the wire) still get a coded JSON body, then the connection is closed.
+ */
+export function clientErrorHandler(err: Error & { code?: string }, socket: Socket) {
+  if (!socket.writable) return socket.destroy(err);
+  const [status, reason, code, message]: [number, string, ErrorCode, string] =
+    err.code === 'HPE_HEADER_OVERFLOW'
+      ? [
+          431,
+          'Request Header Fields Too Large',
+          'request.headers_too_large',
+          'The headers or the URL are too long.',
+        ]
+      : err.code === 'HPE_URI_TOO_LONG'
+        ? [414, 'URI Too Long', 'request.url_too_long', 'The URL is too long.']
+        : [400, 'Bad Request', 'request.invalid', 'The request is not valid HTTP.'];
+  const body = JSON.stringify({ error: { code, message } });
+  socket.end(
+    `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\nX-Content-Type-Options: nosniff\r\n\r\n${body}`,
   );
 }

@@ -24,7 +24,6 @@ export interface AccountsRoutesOptions {
   accounts: AccountsService;
   sessionTtlMs: number;
   secureCookies: boolean;
-  loginRateLimit: number;
 }
 
 /** Browsers get an httpOnly cookie; SDKs and bots ask for the token in the body with ?token=true. */
@@ -35,7 +34,7 @@ export async function accountsRoutes(app: FastifyInstance, opts: AccountsRoutesO
   const { accounts } = opts;
   const r = app.withTypeProvider<ZodTypeProvider>();
   const tags = ['accounts'];
-  const rateLimit = { max: opts.loginRateLimit, timeWindow: 60_000 };
+  const rateLimit = { limit: 'authByAddress', by: 'address' } as const;
 
   const setSession = (reply: FastifyReply, token: string) =>
     reply.setCookie(SESSION_COOKIE, token, {
@@ -131,7 +130,7 @@ export async function accountsRoutes(app: FastifyInstance, opts: AccountsRoutesO
   r.post(
     '/me/tokens',
     {
-      config: { auth: 'user' },
+      config: { auth: 'user', rateLimit: { limit: 'tokens', by: 'user' } },
       schema: {
         tags,
         summary: 'Create an API token (shown once)',

@@ -16,6 +16,8 @@ import { requireAccess } from '../../access.ts';
 import type { Db } from '../../db/database.ts';
 import { badRequest, conflict, notFound, unauthorized } from '../../errors.ts';
 import { decodeCursor, encodeCursor } from '../../http/cursor.ts';
+import type { Limiter } from '../../limits/rate-limits.ts';
+import { tooMany } from '../../limits/rate-limits.ts';
 import { type Bus, topics } from '../../realtime/bus.ts';
 import { presentToken, presentUser } from './accounts.presenter.ts';
 import * as repo from './accounts.repository.ts';
@@ -59,6 +61,8 @@ export interface AccountsDeps {
   bus?: Bus;
   /** How long a resolved credential is reused (0: look every request up). */
   authCacheMs?: number;
+  /** Failed logins per handle, from any address: guessing one account's password from many machines. */
+  loginFailures?: Limiter;
 }
 
 // Writing last_used_at on every request would turn every read into a write; once a minute is plenty.
@@ -72,6 +76,7 @@ export function createAccountsService({
   now = () => new Date(),
   bus,
   authCacheMs = 0,
+  loginFailures,
 }: AccountsDeps) {
   const cache = createTokenCache(authCacheMs, () => now().getTime());
   if (bus && cache.enabled)
@@ -136,9 +141,17 @@ export function createAccountsService({
     },
 
     async login(body: LoginBody, client: string): Promise<{ user: PublicUser; token: string }> {
+      const locked = loginFailures ? await loginFailures.peek(body.handle) : 0;
+      if (locked > 0)
+        throw tooMany('request.rate_limited', 'Too many failed logins for this account.', locked);
       const user = await repo.findUserByHandle(db, body.handle);
       const ok = await verifyPassword(body.password, user?.passwordHash ?? (await decoyHash()));
-      if (!user || !ok) throw unauthorized('auth.invalid_credentials', 'Wrong handle or password.');
+      if (!user || !ok) {
+        // Counted for unknown handles too, so the answer never tells which handles exist.
+        await loginFailures?.take(body.handle);
+        throw unauthorized('auth.invalid_credentials', 'Wrong handle or password.');
+      }
+      await loginFailures?.reset(body.handle);
       const { token } = await issueToken(db, user.id, 'session', client);
       return { user: presentUser(user), token };
     },

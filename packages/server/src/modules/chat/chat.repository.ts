@@ -2,10 +2,9 @@ import { sql } from 'kysely';
 import type { Db } from '../../db/database.ts';
 import type { CommentRow } from '../../db/schema.ts';
 
-export async function insertComments(
-  db: Db,
-  rows: Omit<CommentRow, 'createdAt' | 'deletedAt' | 'deletedBy'>[],
-): Promise<void> {
+export type NewComment = Omit<CommentRow, 'createdAt' | 'deletedAt' | 'deletedBy'>;
+
+export async function insertComments(db: Db, rows: NewComment[]): Promise<void> {
   if (rows.length === 0) return;
   await db.insertInto('comments').values(rows).execute();
 }

@@ -1,5 +1,6 @@
 import {
   CommentPage,
+  cleanString,
   HandleParams,
   IdParams,
   ModerationSettings,
@@ -21,9 +22,9 @@ const HistoryQuery = z.object({
 const PinBody = z.object({ commentId: z.uuid().nullable() }).strict();
 const ModerationBody = z.discriminatedUnion('action', [
   z
-    .object({ action: z.literal('mute'), handle: z.string().max(24), minutes: MuteBody.shape.minutes })
+    .object({ action: z.literal('mute'), handle: cleanString().max(24), minutes: MuteBody.shape.minutes })
     .strict(),
-  z.object({ action: z.enum(['unmute', 'ban', 'unban']), handle: z.string().max(24) }).strict(),
+  z.object({ action: z.enum(['unmute', 'ban', 'unban']), handle: cleanString().max(24) }).strict(),
 ]);
 const CodeParams = z.object({ code: z.string().regex(/^[A-Za-z0-9_-]{4,20}$/) });
 const Blocked = z.object({ blocked: z.boolean() });
@@ -106,7 +107,7 @@ export async function chatRoutes(app: FastifyInstance, { chat }: { chat: ChatSer
   r.post(
     '/comments/:id/report',
     {
-      config: { auth: 'user' },
+      config: { auth: 'user', rateLimit: { limit: 'reports', by: 'user' } },
       schema: {
         tags,
         summary: 'Report a comment to the admins',

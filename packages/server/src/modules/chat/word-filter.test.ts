@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { createRateLimiter } from './rate-limit.ts';
 import { containsBannedWord, mentionsIn } from './word-filter.ts';
 
 describe('containsBannedWord', () => {
@@ -16,19 +15,5 @@ describe('mentionsIn', () => {
   it('finds @handles, lowercased, without trailing dots or e-mail addresses', () => {
     expect(mentionsIn('hi @Ana and @ben_1. not me@mail.com')).toEqual(['ana', 'ben_1']);
     expect(mentionsIn('@a @bb')).toEqual(['bb']);
-  });
-});
-
-describe('createRateLimiter', () => {
-  it('allows a burst, then one per refill interval', () => {
-    let t = 0;
-    const limit = createRateLimiter(3, 2, () => t);
-    expect([limit.take('u'), limit.take('u'), limit.take('u')]).toEqual([0, 0, 0]);
-    expect(limit.take('u')).toBe(500);
-    t = 499;
-    expect(limit.take('u')).toBeGreaterThan(0);
-    t = 1000;
-    expect(limit.take('u')).toBe(0);
-    expect(limit.take('other')).toBe(0);
   });
 });

@@ -164,7 +164,7 @@ export async function economyRoutes(app: FastifyInstance, { economy }: { economy
   r.post(
     '/rooms/:handle/gifts',
     {
-      config: { auth: 'user' },
+      config: { auth: 'user', rateLimit: { limit: 'gifts', by: 'user' } },
       schema: {
         tags,
         summary: "Send a gift to a creator's LIVE room (charged before it is shown)",

@@ -1,0 +1,45 @@
+import type { Redis } from 'ioredis';
+import type { Config } from '../config.ts';
+import { createLimiter, type Limiter } from './rate-limits.ts';
+
+/**
+ * Every limit the server applies, in one place (the README's "Security" section lists them).
+ * Keys: a client address for anonymous actions, a user id or handle otherwise, a socket for frames.
+ */
+export function createRateLimits(config: Config, redis?: Redis) {
+  const chatWindowS = Math.max(1, Math.ceil(config.CHAT_BURST / config.CHAT_RATE_PER_S));
+  return {
+    /** Login and sign-up attempts per client address. */
+    authByAddress: createLimiter(
+      'auth-address',
+      { points: config.LOGIN_RATE_LIMIT, durationS: 60, scope: 'cluster' },
+      redis,
+    ),
+    /** Failed logins per handle from anywhere: what stops guessing from many addresses. */
+    loginFailuresByHandle: createLimiter(
+      'login-handle',
+      { points: config.LOGIN_HANDLE_FAILURES, durationS: 15 * 60, scope: 'cluster' },
+      redis,
+    ),
+    /** API tokens created per user. */
+    tokens: createLimiter('tokens', { points: 20, durationS: 3600, scope: 'cluster' }, redis),
+    /** Comments per user: CHAT_BURST at once, CHAT_RATE_PER_S on average. */
+    comments: createLimiter(
+      'comments',
+      { points: config.CHAT_BURST, durationS: chatWindowS, scope: 'cluster' },
+      redis,
+    ),
+    /** Reports per user (each lands in a moderator's queue). */
+    reports: createLimiter('reports', { points: 30, durationS: 3600, scope: 'cluster' }, redis),
+    /** Gifts per sender: a combo is fast, a script is faster; the coins bound the rest. */
+    gifts: createLimiter('gifts', { points: 50, durationS: 1, scope: 'node' }),
+    /** Heart taps and reactions per user: over the rate they are dropped quietly, like a double tap. */
+    hearts: createLimiter('hearts', { points: 20, durationS: 2, scope: 'node' }),
+    /** CSP violation reports per client address: a page's handful, not a log flood. */
+    cspReports: createLimiter('csp-reports', { points: 30, durationS: 60, scope: 'node' }),
+    /** Frames per WebSocket: past this the socket is closed with 1008. */
+    frames: createLimiter('ws-frames', { points: 60, durationS: 2, scope: 'node' }),
+  } satisfies Record<string, Limiter>;
+}
+
+export type RateLimits = ReturnType<typeof createRateLimits>;
