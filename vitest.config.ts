@@ -21,6 +21,14 @@ export default defineConfig({
       },
       {
         test: {
+          // The web app's pure modules (reducers, formatting): no browser needed.
+          name: 'web',
+          include: ['packages/web/src/**/*.test.ts'],
+          environment: 'node',
+        },
+      },
+      {
+        test: {
           name: 'e2e',
           include: ['e2e/src/**/*.e2e.ts'],
           testTimeout: 60_000,
