@@ -163,7 +163,8 @@ export async function buildApp({
   services.battles.startWorker();
   app.addHook('onClose', () => services.battles.close());
   await app.register(studioRoutes, { prefix: API_PREFIX, studio: services.studio });
-  if (services.testClock) await app.register(testClockRoutes, { prefix: API_PREFIX, clock: services.testClock });
+  if (services.testClock)
+    await app.register(testClockRoutes, { prefix: API_PREFIX, clock: services.testClock });
   if (media) await media(app, services);
   await app.register(webRoutes, { dist: path.resolve(config.WEB_DIST ?? DEFAULT_WEB_DIST) });
 

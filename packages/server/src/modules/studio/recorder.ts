@@ -17,6 +17,8 @@ export interface RecorderOptions {
    * dropped and counted: metrics are worth less than memory, and delivery must never wait for them.
    */
   maxPending?: number;
+  /** The clock events are stamped with when the caller gives no time (a test server's can be moved). */
+  now?: () => number;
 }
 
 const emptyColumns = (): EventColumns => ({ sessionIds: [], viewerIds: [], kinds: [], ats: [], values: [] });
@@ -34,6 +36,7 @@ export function createMetricsRecorder({
   batchRows = 5000,
   concurrency = 1,
   maxPending = 1_000_000,
+  now = Date.now,
 }: RecorderOptions) {
   let pending = emptyColumns();
   let hearts = new Map<string, { sessionId: string; viewerId: string; at: number; n: number }>();
@@ -104,13 +107,15 @@ export function createMetricsRecorder({
   };
 
   return {
-    record(sessionId: string, viewerId: string, kind: EventKind, at = Date.now(), value = 1): void {
+    now,
+
+    record(sessionId: string, viewerId: string, kind: EventKind, at = now(), value = 1): void {
       if (closed || full()) return;
       push(sessionId, viewerId, kind, at, value);
       schedule();
     },
 
-    hearts(sessionId: string, viewerId: string, n: number, at = Date.now()): void {
+    hearts(sessionId: string, viewerId: string, n: number, at = now()): void {
       if (closed || n <= 0) return;
       const key = `${sessionId}|${viewerId}`;
       const h = hearts.get(key);
