@@ -7,11 +7,17 @@ interface AvatarProps {
   className?: string;
 }
 
+/**
+ * Pictures are http(s) only: the server accepts nothing else, and the profile editor previews
+ * whatever is being typed (a `javascript:` URL there would only be refused by the page's CSP).
+ */
+const PICTURE_URL = /^https?:\/\//i;
+
 /** The user's picture, or their initials on their own color when there is none (or it fails to load). */
 export function Avatar({ user, size = 40, className = '' }: AvatarProps) {
   const [failedUrl, setFailedUrl] = useState<string | null>(null);
   const style = { width: size, height: size, fontSize: Math.round(size * 0.4) };
-  if (user.avatarUrl && failedUrl !== user.avatarUrl) {
+  if (user.avatarUrl && PICTURE_URL.test(user.avatarUrl) && failedUrl !== user.avatarUrl) {
     return (
       <img
         className={`avatar ${className}`}
