@@ -19,14 +19,16 @@ export default class SummaryReporter implements Reporter {
   onTestRunEnd(testModules: ReadonlyArray<TestModule>): void {
     const counts = { passed: 0, failed: 0, skipped: 0 };
     for (const mod of testModules) {
+      let failedHere = 0;
       for (const test of mod.children.allTests()) {
         const state = test.result().state;
         if (state === 'passed') counts.passed++;
-        else if (state === 'failed') counts.failed++;
+        else if (state === 'failed') failedHere++;
         else counts.skipped++;
       }
-      // A file that failed to load has no tests but must still fail the count.
-      if (mod.state() === 'failed' && mod.children.size === 0) counts.failed++;
+      // A file that failed to load, or whose beforeAll threw (its tests then count as skipped), has
+      // no failed test of its own but must still fail the count.
+      counts.failed += mod.state() === 'failed' ? Math.max(failedHere, 1) : failedHere;
     }
     process.stdout.write(
       `\ntests: ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped (${backendsLabel(process.env)})\n`,
