@@ -34,6 +34,8 @@ export interface RealtimeOptions {
 export class OnAirRealtime {
   private socket: WebSocket | undefined;
   private readonly watching = new Set<string>();
+  /** Callers waiting for a watch to take effect, by session. */
+  private readonly watchWaiters = new Map<string, (() => void)[]>();
   private readonly rooms = new Map<string, RoomSync & { onError?: (err: OnAirError) => void }>();
   /** Requests waiting for their answer (`ack` for a comment, `receipt` for a gift), by nonce. */
   private readonly pending = new Map<
@@ -66,7 +68,10 @@ export class OnAirRealtime {
       const parsed = ServerFrame.safeParse(JSON.parse(event.data));
       if (!parsed.success) return;
       const frame = parsed.data;
-      if (frame.type === 'joined') this.rooms.get(frame.room)?.joined(frame.snapshot);
+      if (frame.type === 'watching') {
+        for (const resolve of this.watchWaiters.get(frame.sessionId) ?? []) resolve();
+        this.watchWaiters.delete(frame.sessionId);
+      } else if (frame.type === 'joined') this.rooms.get(frame.room)?.joined(frame.snapshot);
       else if (frame.type === 'batch') this.rooms.get(frame.room)?.batch(frame);
       else if (frame.type === 'ack' && frame.nonce)
         this.settle(frame.nonce, { id: frame.id, seq: frame.seq });
@@ -127,9 +132,17 @@ export class OnAirRealtime {
     return this.request((nonce) => ({ type: 'gift', to: creatorHandle, nonce, ...gift }));
   }
 
-  watch(sessionId: string) {
+  /**
+   * Hears about `sessionId` (status, gifts, battle frames) from now on, and again after every
+   * reconnect. Resolves once the server has the watch in place: nothing it publishes after that is missed.
+   */
+  watch(sessionId: string): Promise<void> {
     this.watching.add(sessionId);
+    const done = new Promise<void>((resolve) =>
+      this.watchWaiters.set(sessionId, [...(this.watchWaiters.get(sessionId) ?? []), resolve]),
+    );
     this.send({ type: 'watch', sessionId });
+    return done;
   }
 
   unwatch(sessionId: string) {

@@ -154,10 +154,8 @@ describe.each(testDatabases())('the money loop through the SDK on $name', (kind)
     const self = connect(creator.token);
     try {
       await Promise.all([sender.opened, watcher.opened, self.opened]);
-      watcher.rt.watch(sessionId);
-      await eventually('the watch acknowledged', () =>
-        watcher.frames.some((f) => f.type === 'watching' && f.sessionId === sessionId),
-      );
+      // The SDK's watch resolves on the server's acknowledgement.
+      await watcher.rt.watch(sessionId);
 
       const first = await sender.rt.sendGift('ws_creator', {
         giftId: 'doughnut',
