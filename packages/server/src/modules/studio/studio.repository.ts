@@ -1,6 +1,7 @@
 import { EventKind, type MetricEvent, type SessionMetrics, type ViewerSummary } from '@onair/core';
 import { sql } from 'kysely';
 import type { Db } from '../../db/database.ts';
+import { type UserRef, userRef, userRefSql } from '../accounts/public-user.ts';
 
 /** A batch of events as parallel columns: what `unnest` takes, without building row objects. */
 export interface EventColumns {
@@ -152,19 +153,14 @@ export async function followSources(
   return rows;
 }
 
-export interface UserRef {
-  id: string;
-  handle: string;
-  displayName: string;
-  avatarUrl: string | null;
-}
+export type { UserRef } from '../accounts/public-user.ts';
 
 export async function users(db: Db, ids: string[]): Promise<Map<string, UserRef>> {
   if (ids.length === 0) return new Map();
   const rows = await db
-    .selectFrom('users')
-    .select(['id', 'handle', 'displayName', 'avatarUrl'])
-    .where('id', 'in', [...new Set(ids)])
+    .selectFrom('users as u')
+    .select(userRef('u'))
+    .where('u.id', 'in', [...new Set(ids)])
     .execute();
   return new Map(rows.map((r) => [r.id, r]));
 }
@@ -245,11 +241,11 @@ export async function fans(
 
 export async function sharers(db: Db, creatorId: string, limit: number) {
   const { rows } = await sql<UserRef & { links: number; visits: number; follows: number }>`
-    select u.id, u.handle, u.display_name, u.avatar_url, count(*)::int8 as links,
+    select ${userRefSql('u')}, count(*)::int8 as links,
       sum(sl.visits)::int8 as visits, sum(sl.follows)::int8 as follows
     from share_links sl join users u on u.id = sl.sharer_id
     where sl.creator_id = ${creatorId}
-    group by u.id, u.handle, u.display_name, u.avatar_url
+    group by ${userRefSql('u')}
     order by follows desc, visits desc, u.handle
     limit ${limit}`.execute(db);
   return rows;

@@ -3,14 +3,9 @@ import {
   bucketStart,
   classifyViewer,
   coachingInsights,
-  computeSessionMetrics,
-  EventKind,
-  type MetricEvent,
   rotateHourOfWeek,
-  type SessionMetrics,
   slotLabel,
   type TrendBucket,
-  viewIntervals,
 } from '@onair/core';
 import {
   MAX_RANGE_DAYS,
@@ -28,10 +23,12 @@ import type { Logger } from 'pino';
 import { requireAccess } from '../../access.ts';
 import type { Db } from '../../db/database.ts';
 import { AppError, notFound } from '../../errors.ts';
-import { type CsvCell, pickColumns, toCsv } from './csv.ts';
+import { createLiveCounters } from './live-counters.ts';
 import type { MetricsRecorder } from './recorder.ts';
+import { createSessionFigures } from './session-figures.ts';
 import { peopleIn, presentDetail, presentSummary, presentUser } from './studio.presenter.ts';
 import * as repo from './studio.repository.ts';
+import { createStudioExport } from './studio-export.ts';
 
 export interface StudioDeps {
   db: Db;
@@ -47,22 +44,16 @@ export interface StudioDeps {
   settleMs?: number;
 }
 
-/** A LIVE session's figures are recomputed from its events at most this often, however many tabs poll. */
-const LIVE_TTL_MS = 2_000;
 /** The sessions the audience pages look back over (regulars are decided by the last 5 of them). */
 const AUDIENCE_WINDOW = 50;
 const INSIGHT_SESSIONS = 20;
 const DAY_MS = 86_400_000;
 
-interface Computed {
-  info: repo.SessionInfo;
-  metrics: SessionMetrics;
-  diamonds: number;
-  followSources: repo.FollowSource[];
-  computedAt: Date;
-  events: MetricEvent[];
-}
-
+/**
+ * The creator studio's API: session figures (`session-figures.ts`), trends, audience, best times,
+ * coaching insights, the live dashboard (`live-counters.ts`) and CSV export (`studio-export.ts`),
+ * each behind the `studio.read` policy (own data only).
+ */
 export function createStudioService({
   db,
   recorder,
@@ -71,83 +62,14 @@ export function createStudioService({
   now = Date.now,
   settleMs = 0,
 }: StudioDeps) {
-  const liveCache = new Map<string, { at: number; result: Promise<Computed> }>();
+  const sessionFigures = createSessionFigures({ db, recorder, now });
+  const { figures, finalizeMissing } = sessionFigures;
+  const counters = createLiveCounters({ db, figures: sessionFigures, currentSessionOf, now });
 
   const own = (actor: Actor | null) => {
     requireAccess(actor, 'studio.read', { ownerId: actor?.id ?? '' });
     return actor;
   };
-
-  /** Every figure of one session from its raw events; stored when `save` (ended sessions). */
-  async function compute(info: repo.SessionInfo, save: boolean): Promise<Computed> {
-    await recorder.drain();
-    const startedAt = (info.liveAt ?? info.startedAt).getTime();
-    const endedAt = info.endedAt?.getTime() ?? now();
-    const [recorded, battles] = await Promise.all([
-      repo.loadEvents(db, info.id),
-      repo.battleEvents(db, info.id),
-    ]);
-    const events = battles.length > 0 ? [...recorded, ...battles] : recorded;
-    const watchers = new Set<string>();
-    for (const e of events) if (e.kind === EventKind.viewStart) watchers.add(e.viewerId);
-    const prior = await repo.priorViewers(db, info.creatorId, info.liveAt ?? info.startedAt, [...watchers]);
-    const { metrics, viewers } = computeSessionMetrics({
-      creatorId: info.creatorId,
-      startedAt,
-      endedAt,
-      events,
-      priorViewers: prior,
-    });
-    const followers = viewers.filter((v) => v.followed).map((v) => v.viewerId);
-    const [diamonds, followSources] = await Promise.all([
-      repo.diamondsOf(db, info.id),
-      repo.followSources(db, info.creatorId, followers),
-    ]);
-    if (save) {
-      await repo.saveRollup(
-        db,
-        {
-          sessionId: info.id,
-          creatorId: info.creatorId,
-          startedAt: info.liveAt ?? info.startedAt,
-          endedAt: info.endedAt,
-          final: info.status === 'ended',
-          diamonds,
-          metrics,
-          followSources,
-        },
-        viewers,
-      );
-    }
-    return { info, metrics, diamonds, followSources, computedAt: new Date(now()), events };
-  }
-
-  /** A LIVE session's figures, shared by every request within LIVE_TTL_MS. */
-  function computeLive(info: repo.SessionInfo): Promise<Computed> {
-    const hit = liveCache.get(info.id);
-    if (hit && now() - hit.at < LIVE_TTL_MS) return hit.result;
-    const result = compute(info, false);
-    liveCache.set(info.id, { at: now(), result });
-    result.catch(() => liveCache.delete(info.id));
-    if (liveCache.size > 1000) liveCache.clear();
-    return result;
-  }
-
-  /** The stored figures of an ended session, computed (and stored) first if they never were. */
-  async function figures(info: repo.SessionInfo): Promise<Omit<Computed, 'events'>> {
-    if (info.status !== 'ended') return computeLive(info);
-    const stored = await repo.findRollup(db, info.id);
-    if (stored?.final) {
-      return {
-        info,
-        metrics: stored.metrics,
-        diamonds: stored.diamonds,
-        followSources: stored.followSources,
-        computedAt: stored.computedAt,
-      };
-    }
-    return compute(info, true);
-  }
 
   async function ownSession(actor: Actor | null, sessionId: string) {
     const me = own(actor);
@@ -360,142 +282,18 @@ export function createStudioService({
     return { sessions: rows.length, insights: list };
   }
 
-  async function liveCounters(actor: Actor | null): Promise<StudioLive> {
-    const me = own(actor);
-    const at = now();
-    const sessionId = await currentSessionOf(me.id);
-    const info = sessionId ? await repo.findSession(db, sessionId) : undefined;
-    if (!info || info.status === 'ended') {
-      return {
-        live: false,
-        sessionId: null,
-        startedAt: null,
-        viewers: 0,
-        peakViewers: 0,
-        uniqueViewers: 0,
-        heartsPerMin: 0,
-        commentsPerMin: 0,
-        newFollowers: 0,
-        gifts: 0,
-        coins: 0,
-        diamonds: 0,
-        recent: [],
-        at: new Date(at).toISOString(),
-      };
-    }
-    const c = await computeLive(info);
-    const startedAt = (info.liveAt ?? info.startedAt).getTime();
-    const computedAt = c.computedAt.getTime();
-    const open = viewIntervals(
-      c.events.filter((e) => e.viewerId !== info.creatorId),
-      startedAt,
-      computedAt,
-    );
-    let viewers = 0;
-    for (const list of open.values()) if (list.at(-1)!.end >= computedAt) viewers++;
-    let hearts = 0;
-    let comments = 0;
-    for (const e of c.events) {
-      if (e.at < computedAt - 60_000 || e.at >= computedAt || e.viewerId === info.creatorId) continue;
-      if (e.kind === EventKind.heart) hearts += e.value;
-      else if (e.kind === EventKind.comment) comments++;
-    }
-    return {
-      live: true,
-      sessionId: info.id,
-      startedAt: new Date(startedAt).toISOString(),
-      viewers,
-      peakViewers: c.metrics.peakViewers,
-      uniqueViewers: c.metrics.uniqueViewers,
-      heartsPerMin: hearts,
-      commentsPerMin: comments,
-      newFollowers: c.metrics.newFollowers,
-      gifts: c.metrics.gifts,
-      coins: c.metrics.coins,
-      diamonds: c.diamonds,
-      recent: c.metrics.minutes.slice(-30),
-      at: c.computedAt.toISOString(),
-    };
-  }
-
-  /** Ended sessions the server never rolled up (it stopped first): a few per request, newest first. */
-  async function finalizeMissing(creatorId: string) {
-    for (const id of await repo.endedWithoutRollup(db, creatorId, 5)) {
-      const info = await repo.findSession(db, id);
-      if (info) await compute(info, true);
-    }
-  }
-
-  async function exportCsv(
-    actor: Actor | null,
-    q: StudioExportQuery,
-  ): Promise<{ filename: string; body: string }> {
-    const me = own(actor);
-    const stamp = new Date(now()).toISOString().slice(0, 10);
-    const out = <C extends string>(name: string, all: readonly C[], rows: Record<C, CsvCell>[]) => {
-      const columns = pickColumns(all, q.columns);
-      return { filename: `onair-${name}-${stamp}.csv`, body: toCsv(columns, rows) };
-    };
-    switch (q.dataset) {
-      case 'sessions': {
-        if ((q.from === undefined) !== (q.to === undefined)) {
-          throw new AppError('studio.csv_invalid', 400, 'Give both `from` and `to`, or neither.');
-        }
-        const r = q.from && q.to ? range({ from: q.from, to: q.to, tzOffsetMin: q.tzOffsetMin }) : null;
-        pickColumns(SESSION_COLUMNS, q.columns);
-        const { sessions } = await list(me, { limit: 5000, ...(r ? { from: r.from, to: r.to } : {}) });
-        return out('sessions', SESSION_COLUMNS, sessions);
-      }
-      case 'minutes': {
-        if (!q.sessionId)
-          throw new AppError('studio.csv_invalid', 400, 'The minutes export needs a `sessionId`.');
-        pickColumns(MINUTE_COLUMNS, q.columns);
-        const d = await detail(me, q.sessionId);
-        return out(`session-${d.id.slice(0, 8)}`, MINUTE_COLUMNS, d.minutes);
-      }
-      case 'trends': {
-        if (!q.from || !q.to)
-          throw new AppError('studio.csv_invalid', 400, 'The trends export needs `from` and `to`.');
-        pickColumns(TREND_COLUMNS, q.columns);
-        const t = await trends(me, { from: q.from, to: q.to, bucket: q.bucket, tzOffsetMin: q.tzOffsetMin });
-        return out(`trends-${q.bucket}`, TREND_COLUMNS, t.points);
-      }
-      case 'fans': {
-        pickColumns(FAN_COLUMNS, q.columns);
-        await finalizeMissing(me.id);
-        const { fans } = await audienceRows(me.id);
-        return out(
-          'fans',
-          FAN_COLUMNS,
-          fans.map((f) => {
-            const p = presentFan(f);
-            return {
-              handle: p.user.handle,
-              displayName: p.user.displayName,
-              class: p.class,
-              follower: p.follower,
-              sessions: p.sessions,
-              watchS: p.watchS,
-              comments: p.comments,
-              hearts: p.hearts,
-              gifts: p.gifts,
-              coins: p.coins,
-              lastSeenAt: p.lastSeenAt,
-            };
-          }),
-        );
-      }
-      case 'heatmap': {
-        pickColumns(HEATMAP_COLUMNS, q.columns);
-        const h = await heatmap(me, { tzOffsetMin: q.tzOffsetMin, days: 28 });
-        return out(
-          'best-times',
-          HEATMAP_COLUMNS,
-          h.cells.map((visits, how) => ({ day: slotLabel(how).split(' ')[0]!, hour: how % 24, visits })),
-        );
-      }
-    }
-  }
+  const exportCsv = createStudioExport({
+    now,
+    range,
+    list,
+    detail,
+    trends,
+    heatmap,
+    async allFans(me) {
+      await finalizeMissing(me.id);
+      return (await audienceRows(me.id)).fans.map(presentFan);
+    },
+  });
 
   return {
     recorder,
@@ -505,17 +303,18 @@ export function createStudioService({
     audience,
     heatmap,
     insights,
-    liveCounters,
-    exportCsv,
+    liveCounters: (actor: Actor | null): Promise<StudioLive> => counters(own(actor)),
+    exportCsv: (actor: Actor | null, q: StudioExportQuery): Promise<{ filename: string; body: string }> =>
+      exportCsv(own(actor), q),
 
     /** The live domain ended a session: compute and store its figures while they are fresh. */
     async sessionEnded(sessionId: string): Promise<void> {
-      liveCache.delete(sessionId);
+      sessionFigures.forgetLive(sessionId);
       if (settleMs > 0) await new Promise((r) => setTimeout(r, settleMs));
       const info = await repo.findSession(db, sessionId);
       if (!info) return;
       try {
-        await compute(info, true);
+        await sessionFigures.rollUp(info);
       } catch (err) {
         // Not lost: the studio computes a missing rollup the next time the creator looks.
         log.error({ err, sessionId }, 'rolling up a session failed');
@@ -539,63 +338,3 @@ const emptyPoint = (t: number): TrendPoint => ({
   coins: 0,
   diamonds: 0,
 });
-
-const SESSION_COLUMNS = [
-  'id',
-  'title',
-  'status',
-  'startedAt',
-  'endedAt',
-  'durationS',
-  'uniqueViewers',
-  'peakViewers',
-  'totalWatchS',
-  'avgWatchS',
-  'comments',
-  'hearts',
-  'shares',
-  'newFollowers',
-  'gifts',
-  'coins',
-  'diamonds',
-  'engagementRate',
-] as const;
-const MINUTE_COLUMNS = [
-  'minute',
-  'viewers',
-  'joins',
-  'leaves',
-  'comments',
-  'hearts',
-  'shares',
-  'follows',
-  'gifts',
-  'coins',
-] as const;
-const TREND_COLUMNS = [
-  'start',
-  'sessions',
-  'durationS',
-  'uniqueViewers',
-  'peakViewers',
-  'totalWatchS',
-  'avgWatchS',
-  'newFollowers',
-  'gifts',
-  'coins',
-  'diamonds',
-] as const;
-const FAN_COLUMNS = [
-  'handle',
-  'displayName',
-  'class',
-  'follower',
-  'sessions',
-  'watchS',
-  'comments',
-  'hearts',
-  'gifts',
-  'coins',
-  'lastSeenAt',
-] as const;
-const HEATMAP_COLUMNS = ['day', 'hour', 'visits'] as const;
