@@ -1,5 +1,6 @@
 import type { RoomEvent } from '@onair/protocol';
 import type { FastifyInstance } from 'fastify';
+import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '../errors.ts';
 import { signup, testApp } from '../test/app.ts';
@@ -19,6 +20,7 @@ describe.each(testDatabases())('hardening over WebSocket ($name)', (kind) => {
   let fan: Awaited<ReturnType<typeof signup>>;
   let troll: Awaited<ReturnType<typeof signup>>;
   const open: Client[] = [];
+  const logged: { level: number; msg: string }[] = [];
 
   const client = async (auth: Record<string, string> = {}) => {
     const c = await connect(wsUrl, auth);
@@ -39,7 +41,8 @@ describe.each(testDatabases())('hardening over WebSocket ($name)', (kind) => {
 
   beforeAll(async () => {
     database = await kind.create();
-    app = await testApp(database, { ROOM_BATCH_MS: '20' });
+    const logger = pino({ level: 'info' }, { write: (line: string) => logged.push(JSON.parse(line)) });
+    app = await testApp(database, { ROOM_BATCH_MS: '20' }, undefined, undefined, logger);
     const base = await app.listen({ port: 0, host: '127.0.0.1' });
     wsUrl = `${base.replace('http', 'ws')}/api/v1/ws`;
     host = await signup(app);
@@ -140,6 +143,7 @@ describe.each(testDatabases())('hardening over WebSocket ($name)', (kind) => {
   });
 
   it('closes a socket that sends a frame over the size limit with 1009, cleanly (finding 7)', async () => {
+    const loggedBefore = logged.length;
     const small = await client();
     const closedSmall = small.closed();
     small.ws.send(JSON.stringify({ type: 'ping', pad: 'x'.repeat(5000) }));
@@ -149,6 +153,9 @@ describe.each(testDatabases())('hardening over WebSocket ($name)', (kind) => {
     const closedHuge = huge.closed();
     huge.ws.send('x'.repeat(1024 * 1024 + 10));
     expect(await closedHuge).toBe(1009);
+    // The client's doing, so not an error of ours: logged at info, the socket left to close itself.
+    await eventually('the violation logged', () => logged.some((l) => l.msg.includes('protocol violation')));
+    expect(logged.slice(loggedBefore).filter((l) => l.level >= 50)).toEqual([]);
     // The server still serves everyone else.
     const after = await client();
     await join(after);

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
-import pino from 'pino';
+import pino, { type Logger } from 'pino';
 import { buildApp } from '../app.ts';
 import { loadConfig } from '../config.ts';
 import type { Bus } from '../realtime/bus.ts';
@@ -17,6 +17,8 @@ export async function testApp(
   env: Record<string, string> = {},
   redis?: Redis,
   bus?: Bus,
+  /** Where the app logs; silent unless a test reads what it logs. */
+  logger: Logger = pino({ level: 'silent' }),
 ): Promise<FastifyInstance> {
   const config = loadConfig({
     LOG_LEVEL: 'silent',
@@ -27,7 +29,6 @@ export async function testApp(
     CHAT_RATE_PER_S: '1000',
     ...env,
   });
-  const logger = pino({ level: 'silent' });
   const app = await buildApp({ config, db: database.db, logger, secretKey: TEST_SECRET, redis, bus });
   await app.ready();
   return app;
