@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '../errors.ts';
+import { goLive } from '../modules/economy/testing.ts';
 import { signup, testApp } from '../test/app.ts';
 import { type TestDatabaseHandle, testDatabases } from '../test/databases.ts';
 import { eventually } from '../test/eventually.ts';
@@ -48,21 +49,7 @@ describe.each(testDatabases())('hardening over WebSocket ($name)', (kind) => {
     host = await signup(app);
     fan = await signup(app);
     troll = await signup(app);
-    await app.inject({ method: 'POST', url: '/api/v1/me/creator', headers: host.auth });
-    const key = (await app.inject({ url: '/api/v1/me/room', headers: host.auth })).json().ingest.streamKey;
-    const { streamId } = (await app.services.live.hooks.authorizePublish({
-      app: 'live',
-      name: key,
-      clientIp: '127.0.0.1',
-    }))!;
-    await app.services.live.hooks.published(streamId, {
-      videoCodec: 'h264',
-      audioCodec: 'aac',
-      width: 720,
-      height: 1280,
-      fps: 30,
-    });
-    room = streamId;
+    room = await goLive(app, host);
   });
   afterAll(async () => {
     for (const c of open) c.ws.close();
