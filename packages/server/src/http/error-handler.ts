@@ -91,6 +91,8 @@ export function registerErrorHandlers(app: FastifyInstance): void {
  * Fastify would answer them with its own body; clients get ours.
  */
 export function onFrameworkError(err: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  // No hook runs before routing, so the security headers are not on this reply yet.
+  request.server.securityHeaders(reply);
   if (err.code === 'FST_ERR_BAD_URL') {
     return send(reply, request, 400, 'request.bad_url', 'The URL is not valid (bad percent-encoding).');
   }

@@ -120,6 +120,10 @@ describe.each(testDatabases())('security headers on $name', (kind) => {
     expect(missing.statusCode).toBe(404);
     expectBaseline(missing);
     expectBaseline(await app.inject('/assets/missing-123.js'));
+    // Refused before routing (no hook runs there).
+    const badUrl = await app.inject('/api/v1/users/%E0%A4%A');
+    expect(badUrl.json().error.code).toBe('request.bad_url');
+    expectBaseline(badUrl);
   });
 
   it('the API docs get their own policy: inline styles for swagger-ui there, and only there', async () => {

@@ -1,7 +1,8 @@
 import fastifyHelmet from '@fastify/helmet';
 import { API_PREFIX } from '@onair/protocol';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import fp from 'fastify-plugin';
+import helmet from 'helmet';
 
 /** Where browsers send Content-Security-Policy violation reports (see csp-report.routes.ts). */
 export const CSP_REPORT_PATH = `${API_PREFIX}/csp-report`;
@@ -102,15 +103,7 @@ export function serializePolicy(directives: Directives): string {
 export const securityHeaders = fp(
   async (app: FastifyInstance, { publicUrl }: { publicUrl: string }) => {
     const https = publicUrl.startsWith('https:');
-    const docsPolicy = {
-      contentSecurityPolicy: { useDefaults: false, directives: docsDirectives(publicUrl) },
-    };
-    // Added before helmet's own onRoute hook, which turns a route's `helmet` option into its policy.
-    app.addHook('onRoute', (route) => {
-      if (route.url.startsWith(DOCS_PREFIX)) route.helmet = docsPolicy;
-    });
-
-    await app.register(fastifyHelmet, {
+    const options = {
       contentSecurityPolicy: { useDefaults: false, directives: appDirectives(publicUrl) },
       frameguard: { action: 'deny' },
       referrerPolicy: { policy: 'same-origin' },
@@ -118,14 +111,37 @@ export const securityHeaders = fp(
       crossOriginOpenerPolicy: { policy: 'same-origin' },
       crossOriginResourcePolicy: { policy: 'same-origin' },
       crossOriginEmbedderPolicy: false,
-    });
+    } as const;
+    const docsPolicy = {
+      contentSecurityPolicy: { useDefaults: false, directives: docsDirectives(publicUrl) },
+    };
+    const reportingEndpoints = https ? `csp="${new URL(CSP_REPORT_PATH, publicUrl).href}"` : null;
 
-    if (https) {
-      const endpoint = `csp="${new URL(CSP_REPORT_PATH, publicUrl).href}"`;
+    // Added before helmet's own onRoute hook, which turns a route's `helmet` option into its policy.
+    app.addHook('onRoute', (route) => {
+      if (route.url.startsWith(DOCS_PREFIX)) route.helmet = docsPolicy;
+    });
+    await app.register(fastifyHelmet, options);
+    if (reportingEndpoints) {
       app.addHook('onRequest', async (_request, reply) => {
-        reply.raw.setHeader('reporting-endpoints', endpoint);
+        reply.raw.setHeader('reporting-endpoints', reportingEndpoints);
       });
     }
+
+    // Replies made before routing (a URL that cannot be decoded) run no hooks and are plain
+    // Reply objects without plugin decorators: their handler reaches this through the server.
+    const headers = helmet(options);
+    app.decorate('securityHeaders', (reply: FastifyReply) => {
+      headers(reply.request.raw, reply.raw, () => {});
+      if (reportingEndpoints) reply.raw.setHeader('reporting-endpoints', reportingEndpoints);
+    });
   },
   { name: 'onair-security-headers' },
 );
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Sets the security headers on a reply that no onRequest hook ran for. */
+    securityHeaders(reply: FastifyReply): void;
+  }
+}
