@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../../db/database.ts';
 import type { AuthTokenRow, NewUser, UserRow, UserUpdate } from '../../db/schema.ts';
+import { publicUser } from './public-user.ts';
 
 /** SQL for users and their tokens. No rules here: the service decides, this only reads and writes. */
 
@@ -79,21 +80,8 @@ export function findTokenWithUser(db: Db, tokenHash: string) {
   return db
     .selectFrom('authTokens as t')
     .innerJoin('users as u', 'u.id', 't.userId')
-    .select([
-      't.id as tokenId',
-      't.kind',
-      't.expiresAt',
-      't.lastUsedAt',
-      'u.id',
-      'u.handle',
-      'u.displayName',
-      'u.bio',
-      'u.avatarUrl',
-      'u.role',
-      'u.createdAt',
-      'u.updatedAt',
-      'u.passwordHash',
-    ])
+    .select(['t.id as tokenId', 't.kind', 't.expiresAt', 't.lastUsedAt', 'u.updatedAt', 'u.passwordHash'])
+    .select(publicUser('u'))
     .where('t.tokenHash', '=', tokenHash)
     .executeTakeFirst();
 }

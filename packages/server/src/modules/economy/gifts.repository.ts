@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import { intArrayLiteral, textArrayLiteral } from '../../db/array-literal.ts';
 import { type Db, PREPARED } from '../../db/database.ts';
 import type { GiftCatalogRow, GiftEventRow } from '../../db/schema.ts';
+import { type UserRef, userRefSql } from '../accounts/public-user.ts';
 
 export function findGifts(db: Db, ids: string[]): Promise<GiftCatalogRow[]> {
   if (ids.length === 0) return Promise.resolve([]);
@@ -136,14 +137,8 @@ export async function findReceipts(db: Db, transferIds: number[]): Promise<Recei
 }
 
 export async function topGifters(db: Db, sessionId: string, limit: number) {
-  const { rows } = await sql<{
-    id: string;
-    handle: string;
-    displayName: string;
-    avatarUrl: string | null;
-    coins: number;
-  }>`
-    select u.id, u.handle, u.display_name, u.avatar_url, t.coins
+  const { rows } = await sql<UserRef & { coins: number }>`
+    select ${userRefSql('u')}, t.coins
     from (
       select sender_id, sum(coins)::bigint as coins from gift_events
       where session_id = ${sessionId}::uuid group by sender_id

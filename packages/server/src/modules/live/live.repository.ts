@@ -1,5 +1,6 @@
 import type { Db } from '../../db/database.ts';
 import type { LiveSessionRow, RoomRow, SessionSummary } from '../../db/schema.ts';
+import { publicUser } from '../accounts/public-user.ts';
 
 export function findRoom(db: Db, creatorId: string): Promise<RoomRow | undefined> {
   return db.selectFrom('rooms').selectAll().where('creatorId', '=', creatorId).executeTakeFirst();
@@ -147,14 +148,8 @@ export function liveRooms(db: Db, opts: { limit: number; followerId?: string | u
       's.liveAt',
       's.startedAt',
       's.thumbnailAt',
-      'u.id',
-      'u.handle',
-      'u.displayName',
-      'u.bio',
-      'u.avatarUrl',
-      'u.role',
-      'u.createdAt',
     ])
+    .select(publicUser('u'))
     .where('r.state', '=', 'live')
     .where('s.status', '=', 'live');
   if (opts.followerId) {

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../../db/database.ts';
+import { publicUser, publicUserAs } from '../accounts/public-user.ts';
 
 /** True when this is a new follow (false when it already existed). */
 export async function follow(
@@ -64,17 +65,8 @@ export function listFollowing(db: Db, followerId: string) {
     .selectFrom('follows as f')
     .innerJoin('users as u', 'u.id', 'f.creatorId')
     .leftJoin('rooms as r', 'r.creatorId', 'f.creatorId')
-    .select([
-      'u.id',
-      'u.handle',
-      'u.displayName',
-      'u.bio',
-      'u.avatarUrl',
-      'u.role',
-      'u.createdAt',
-      'f.notify',
-      'r.state',
-    ])
+    .select(publicUser('u'))
+    .select(['f.notify', 'r.state'])
     .where('f.followerId', '=', followerId)
     .orderBy('f.createdAt', 'desc')
     .limit(500)
@@ -107,20 +99,8 @@ export function listNotifications(
   let q = db
     .selectFrom('notifications as n')
     .leftJoin('users as a', 'a.id', 'n.actorId')
-    .select([
-      'n.id',
-      'n.kind',
-      'n.sessionId',
-      'n.createdAt',
-      'n.readAt',
-      'a.id as actorId',
-      'a.handle as actorHandle',
-      'a.displayName as actorDisplayName',
-      'a.bio as actorBio',
-      'a.avatarUrl as actorAvatarUrl',
-      'a.role as actorRole',
-      'a.createdAt as actorCreatedAt',
-    ])
+    .select(['n.id', 'n.kind', 'n.sessionId', 'n.createdAt', 'n.readAt'])
+    .select(publicUserAs('a', 'actor'))
     .where('n.userId', '=', userId);
   if (before) {
     const { createdAt, id } = before;
