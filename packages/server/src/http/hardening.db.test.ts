@@ -172,6 +172,37 @@ describe.each(testDatabases())('hardening over HTTP ($name)', (kind) => {
     expect(longId.json().error.code).toMatch(/^(route\.not_found|request\.invalid|user\.not_found)$/);
   });
 
+  it('limits how many API tokens one user creates an hour', async () => {
+    const limited = await testApp(database, { TOKEN_RATE_LIMIT: '2' });
+    try {
+      const owner = await signup(limited);
+      const create = () =>
+        limited.inject({
+          method: 'POST',
+          url: '/api/v1/me/tokens',
+          headers: owner.auth,
+          payload: { name: 'bot' },
+        });
+      expect([(await create()).statusCode, (await create()).statusCode]).toEqual([201, 201]);
+      const third = await create();
+      expect(third.statusCode).toBe(429);
+      expect(third.json().error.code).toBe('request.rate_limited');
+      const list = await limited.inject({ url: '/api/v1/me/tokens', headers: owner.auth });
+      expect(list.json().tokens.filter((t: { name: string }) => t.name === 'bot')).toHaveLength(2);
+      // Another user's budget is their own.
+      const other = await signup(limited);
+      const theirs = await limited.inject({
+        method: 'POST',
+        url: '/api/v1/me/tokens',
+        headers: other.auth,
+        payload: { name: 'bot' },
+      });
+      expect(theirs.statusCode).toBe(201);
+    } finally {
+      await limited.close();
+    }
+  });
+
   it('keeps /metrics from the public: loopback only, or the METRICS_TOKEN (finding 8)', async () => {
     const from = (remoteAddress: string, headers: Record<string, string> = {}) =>
       app.inject({ url: '/metrics', remoteAddress, headers });

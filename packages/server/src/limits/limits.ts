@@ -22,7 +22,11 @@ export function createRateLimits(config: Config, redis?: Redis) {
       redis,
     ),
     /** API tokens created per user. */
-    tokens: createLimiter('tokens', { points: 20, durationS: 3600, scope: 'cluster' }, redis),
+    tokens: createLimiter(
+      'tokens',
+      { points: config.TOKEN_RATE_LIMIT, durationS: 3600, scope: 'cluster' },
+      redis,
+    ),
     /** Comments per user: CHAT_BURST at once, CHAT_RATE_PER_S on average. */
     comments: createLimiter(
       'comments',
