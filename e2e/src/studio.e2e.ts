@@ -1,12 +1,24 @@
 import { OnAirClient, OnAirRealtime } from '@onair/sdk';
-import { type SpawnedServer, spawnServer, type TestPattern } from '@onair/server/testing';
+import { eventually, type SpawnedServer, spawnServer, type TestPattern } from '@onair/server/testing';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { launchBrowser, screenshot, signedInContext } from './browser.ts';
 import { clientFor, pushToRoom, untilLive } from './creator.ts';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/**
+ * Moves the test server's clock (it runs with TEST_CLOCK=on) forward: the minutes of a session pass
+ * for the live and studio figures without the test waiting for them. Only an admin may; the first
+ * account of a server is one.
+ */
+async function advanceClock(server: SpawnedServer, admin: OnAirClient, ms: number): Promise<void> {
+  const res = await fetch(`${server.url}/api/v1/test/clock`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${admin.token}` },
+    body: JSON.stringify({ advanceMs: ms }),
+  });
+  if (!res.ok) throw new Error(`moving the test clock failed: ${res.status} ${await res.text()}`);
+}
 
 /** A viewer on the SDK, over the real gateway, signed in with a bearer token. */
 async function viewer(server: SpawnedServer, handle: string) {
@@ -33,9 +45,10 @@ async function viewer(server: SpawnedServer, handle: string) {
 }
 
 /**
- * A recorded session seen in the studio: a creator streams a test pattern for a little over two
- * minutes while SDK viewers arrive, leave, comment, tap hearts, follow and gift; the creator watches
- * the live dashboard, then reads the session's charts, trends, audience and best times.
+ * A recorded session seen in the studio: a creator streams a test pattern through a session a little
+ * over two minutes long on the server's clock (moved forward, not waited for) while SDK viewers
+ * arrive, leave, comment, tap hearts, follow and gift; the creator watches the live dashboard, then
+ * reads the session's charts, trends, audience and best times.
  */
 describe('creator studio in the browser', () => {
   let server: SpawnedServer;
@@ -45,7 +58,7 @@ describe('creator studio in the browser', () => {
   const viewers: Awaited<ReturnType<typeof viewer>>[] = [];
 
   beforeAll(async () => {
-    server = await spawnServer();
+    server = await spawnServer({ TEST_CLOCK: 'on' });
     browser = await launchBrowser();
     studio = await (await signedInContext(browser, server, 'cleo', { width: 1280, height: 900 })).newPage();
   });
@@ -69,7 +82,9 @@ describe('creator studio in the browser', () => {
     const danRoom = dan.rt.joinRoom(room, {});
     const eveRoom = eve.rt.joinRoom(room, {});
     const fayRoom = fay.rt.joinRoom(room, {});
-    await sleep(500);
+    await eventually('three viewers watching', async () => (await host.studioLive()).viewers === 3, {
+      timeoutMs: 15_000,
+    });
     await danRoom.comment('hi Cleo!');
     await eveRoom.comment('what are we baking?');
     danRoom.heart(5);
@@ -85,12 +100,12 @@ describe('creator studio in the browser', () => {
     await screenshot(studio, 'studio-live-dashboard');
 
     // Minute 1: fay leaves, two more arrive; dan gifts.
-    await sleep(45_000);
+    await advanceClock(server, host, 45_000);
     fayRoom.leave();
     for (const h of ['gus', 'hal']) viewers.push(await viewer(server, h));
     const gusRoom = viewers[3]!.rt.joinRoom(room, {});
     viewers[4]!.rt.joinRoom(room, {});
-    await sleep(20_000);
+    await advanceClock(server, host, 20_000);
     await dan.api.confirmPurchase((await dan.api.buyCoins('coins_700')).id);
     await dan.api.sendGift('cleo', { giftId: 'doughnut', quantity: 3 });
     await gusRoom.comment('smells great from here');
@@ -98,11 +113,13 @@ describe('creator studio in the browser', () => {
     await eve.api.share('cleo');
 
     // Minute 2: more chat, then the stream stops.
-    await sleep(50_000);
+    await advanceClock(server, host, 50_000);
     await danRoom.comment('thanks for the stream');
     eveRoom.heart(8);
     await dan.api.sendGift('cleo', { giftId: 'rose', quantity: 5 });
-    await sleep(3_000);
+    await eventually('both gifts on the dashboard', async () => (await host.studioLive()).gifts === 2, {
+      timeoutMs: 15_000,
+    });
     await push.stop();
     push = undefined;
     await expect.poll(async () => (await host.studioSession(room)).status, { timeout: 30_000 }).toBe('ended');
@@ -153,5 +170,5 @@ describe('creator studio in the browser', () => {
       'handle,displayName,class,follower,sessions,watchS,comments,hearts,gifts,coins,lastSeenAt',
     );
     expect(csv).toContain('dan');
-  }, 240_000);
+  }, 150_000);
 });
