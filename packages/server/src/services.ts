@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import { createTestClock, systemClock } from './clock.ts';
 import type { Config } from './config.ts';
 import type { Db } from './db/database.ts';
+import { createDomainEvents } from './events/domain-events.ts';
 import { createJobs } from './jobs/jobs.ts';
 import { createRateLimits } from './limits/limits.ts';
 import { createAccountsService } from './modules/accounts/accounts.service.ts';
@@ -38,6 +39,9 @@ export function createServices({ config, db, bus, logger, secretKey, redis }: Se
   const testClock = config.TEST_CLOCK === 'on' ? createTestClock() : null;
   const clock = testClock ?? systemClock;
   const limits = createRateLimits(config, redis);
+  // Cross-module events (docs/ARCHITECTURE.md lists them): each listener subscribes as it is built,
+  // so listeners of one event are called in the order their services are created below.
+  const events = createDomainEvents({ log: logger.child({ module: 'events' }) });
   const accounts = createAccountsService({
     db,
     secretKey,
@@ -47,13 +51,14 @@ export function createServices({ config, db, bus, logger, secretKey, redis }: Se
     authCacheMs: config.AUTH_CACHE_MS,
     loginFailures: limits.loginFailuresByHandle,
   });
-  const social = createSocialService({ db, accounts, bus, log: logger.child({ module: 'social' }) });
+  const social = createSocialService({ db, accounts, bus, events, log: logger.child({ module: 'social' }) });
   const ingestHost = new URL(config.publicUrl).hostname;
   const live = createLiveService({
     db,
     accounts,
     social,
     bus,
+    events,
     log: logger.child({ module: 'live' }),
     ingestServerUrl: `rtmp://${ingestHost}:${config.RTMP_PORT}/live`,
     ingestNode: `${hostname()}:${config.RTMP_PORT}`,
@@ -65,6 +70,7 @@ export function createServices({ config, db, bus, logger, secretKey, redis }: Se
   const chat = createChatService({
     db,
     bus,
+    events,
     accounts,
     live,
     log: roomLog,
@@ -73,13 +79,12 @@ export function createServices({ config, db, bus, logger, secretKey, redis }: Se
     limits,
     writeBatchMs: 10,
   });
-  social.onFollow((followerId, creatorId, ref) => chat.onFollow(followerId, creatorId, ref));
-  live.onSessionEnded((sessionId) => chat.ended(sessionId));
   const economy = createEconomyService({
     db,
     accounts,
     live,
     bus,
+    events,
     log: logger.child({ module: 'economy' }),
     config: economyConfig(config),
     dbConnections: config.DATABASE_URL ? 10 : 1,
@@ -87,13 +92,13 @@ export function createServices({ config, db, bus, logger, secretKey, redis }: Se
   const studio = createStudioService({
     db,
     recorder: metrics,
+    events,
     currentSessionOf: (creatorId) => live.currentSessionOf(creatorId),
     now: clock.now,
     log: logger.child({ module: 'studio' }),
     // Other nodes' viewers are recorded by their own recorders, flushed every 200 ms.
     settleMs: bus.kind === 'redis' ? 500 : 0,
   });
-  live.onSessionEnded((sessionId) => studio.sessionEnded(sessionId));
   const battleConfig = battlesConfig(config);
   // Durable jobs: battle deadlines today; the worker loop runs on `worker` nodes.
   const jobs = createJobs({
@@ -108,13 +113,12 @@ export function createServices({ config, db, bus, logger, secretKey, redis }: Se
     log: logger.child({ module: 'battles' }),
     accounts,
     live,
-    gifts: economy.gifts,
+    events,
     giftWindow,
     jobs,
     config: battleConfig,
   });
-  live.onSessionEnded((sessionId) => battles.sessionEnded(sessionId));
-  return { accounts, social, live, chat, roomLog, economy, studio, battles, jobs, testClock, limits };
+  return { events, accounts, social, live, chat, roomLog, economy, studio, battles, jobs, testClock, limits };
 }
 
 export type Services = ReturnType<typeof createServices>;

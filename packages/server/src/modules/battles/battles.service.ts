@@ -5,12 +5,12 @@ import type {
   BattleInviteBody,
   BattleMatchBody,
   BattleMatchResult,
-  GiftEvent,
 } from '@onair/protocol';
 import type { Logger } from 'pino';
 import { requireAccess } from '../../access.ts';
 import type { Db } from '../../db/database.ts';
 import { AppError } from '../../errors.ts';
+import type { DomainEvents } from '../../events/domain-events.ts';
 import type { Jobs } from '../../jobs/jobs.ts';
 import type { Bus } from '../../realtime/bus.ts';
 import type { AccountsService } from '../accounts/accounts.service.ts';
@@ -36,7 +36,8 @@ export interface BattlesDeps {
   log: Logger;
   accounts: Pick<AccountsService, 'getByHandle'>;
   live: Pick<LiveService, 'currentSessions'>;
-  gifts: { onGift(listener: (event: GiftEvent) => void): () => void };
+  /** Hears `economy.gift_committed` (the live score) and `live.session_ended` (leave the battle). */
+  events: Pick<DomainEvents, 'on'>;
   /** The economy's read of committed gifts, and its wait for gifts under way. */
   giftWindow: GiftWindow;
   /** Durable jobs: the battles' deadlines are `battle.deadline` jobs. */
@@ -73,7 +74,7 @@ export function createBattlesService(deps: BattlesDeps) {
   const play: (actor: Actor | null) => asserts actor is Actor = (actor) =>
     requireAccess(actor, 'battle.play', { ownerId: actor?.id ?? '' });
 
-  return {
+  const api = {
     /** Resolves once this node knows which sessions are in a battle (tests, boot). */
     ready: liveScore.ready,
     /** Resolves once the live-score counts under way on this node are done (tests). */
@@ -222,6 +223,8 @@ export function createBattlesService(deps: BattlesDeps) {
       await liveScore.close();
     },
   };
+  deps.events.on('live.session_ended', ({ sessionId }) => api.sessionEnded(sessionId));
+  return api;
 }
 
 export type BattlesService = ReturnType<typeof createBattlesService>;

@@ -7,9 +7,9 @@ import {
   type Tally,
   tally,
 } from '@onair/core';
-import type { GiftEvent } from '@onair/protocol';
 import type { Logger } from 'pino';
 import type { Db } from '../../db/database.ts';
+import type { DomainEvents } from '../../events/domain-events.ts';
 import type { Bus } from '../../realtime/bus.ts';
 import type { GiftWindow } from '../economy/gift-window.ts';
 import { ms, windowOf } from './battle-state.ts';
@@ -32,7 +32,7 @@ export interface LiveScoreDeps {
   views: Views;
   transitions: Pick<Transitions, 'effectOf' | 'setDeadline'>;
   giftWindow: Pick<GiftWindow, 'giftsOfTransfers'>;
-  gifts: { onGift(listener: (event: GiftEvent) => void): () => void };
+  events: Pick<DomainEvents, 'on'>;
   instruments: () => BattleInstruments | null;
 }
 
@@ -71,7 +71,7 @@ export function createLiveScore(deps: LiveScoreDeps) {
       if (r.sessionId) track({ battleId: r.battleId, status: 'active', sessions: [r.sessionId] });
   })().catch((err) => log.error({ err }, 'battle scoring load failed'));
 
-  const offGift = deps.gifts.onGift((event) => {
+  const offGift = deps.events.on('economy.gift_committed', (event) => {
     const battleId = scoring.get(event.sessionId);
     if (!battleId) return;
     const set = pending.get(battleId) ?? new Set<number>();

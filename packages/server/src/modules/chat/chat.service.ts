@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Db } from '../../db/database.ts';
+import type { DomainEvents } from '../../events/domain-events.ts';
 import type { RateLimits } from '../../limits/limits.ts';
 import type { Bus } from '../../realtime/bus.ts';
 import type { RoomLog } from '../../realtime/room-log.ts';
@@ -14,6 +15,8 @@ export interface ChatDeps {
   db: Db;
   /** Tells the other nodes to drop their cached room rules after a moderation change. */
   bus: Bus;
+  /** Hears `social.followed` (share credit, the room's follow line) and `live.session_ended`. */
+  events: Pick<DomainEvents, 'on'>;
   accounts: AccountsService;
   live: LiveService;
   log: RoomLog;
@@ -52,17 +55,16 @@ export function createChatService(deps: ChatDeps) {
   });
   const shares = createShareLinks({ db, accounts, live, rules, publicUrl: deps.publicUrl });
 
-  return {
-    ...comments,
-    ...moderation,
-    ...shares,
+  /** The room ended: tell everyone still in it. */
+  async function ended(sessionId: string): Promise<void> {
+    await log.append(sessionId, { kind: 'ended' });
+    rules.forget(sessionId);
+  }
 
-    /** The room ended: tell everyone still in it. */
-    async ended(sessionId: string): Promise<void> {
-      await log.append(sessionId, { kind: 'ended' });
-      rules.forget(sessionId);
-    },
-  };
+  deps.events.on('social.followed', (f) => shares.onFollow(f.followerId, f.creatorId, f.ref));
+  deps.events.on('live.session_ended', ({ sessionId }) => ended(sessionId));
+
+  return { ...comments, ...moderation, ...shares, ended };
 }
 
 export type ChatService = ReturnType<typeof createChatService>;

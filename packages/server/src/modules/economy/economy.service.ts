@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { requireAccess } from '../../access.ts';
 import type { Config } from '../../config.ts';
 import type { Db } from '../../db/database.ts';
+import type { DomainEvents } from '../../events/domain-events.ts';
 import type { Bus } from '../../realtime/bus.ts';
 import type { AccountsService } from '../accounts/accounts.service.ts';
 import type { LiveService } from '../live/live.service.ts';
@@ -55,6 +56,8 @@ export interface EconomyDeps {
   accounts: AccountsService;
   live: Pick<LiveService, 'currentSessions'>;
   bus: Bus;
+  /** Where `economy.gift_committed` is told, after each gift commits. */
+  events: Pick<DomainEvents, 'emit'>;
   log: Logger;
   config: EconomyConfig;
   /** Pool size of the database: how many one-gift transactions may run at once with batching off. */
@@ -90,6 +93,7 @@ export function createEconomyService(deps: EconomyDeps) {
     accounts: deps.accounts,
     live: deps.live,
     bus: deps.bus,
+    events: deps.events,
     log: log.child({ part: 'gifts' }),
     platformShareBps: config.platformShareBps,
     batch:

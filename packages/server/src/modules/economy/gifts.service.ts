@@ -3,7 +3,6 @@ import type {
   AdminGift,
   CreateGiftBody,
   Gift,
-  GiftEvent,
   GiftReceipt,
   SendGiftBody,
   ServerFrame,
@@ -14,6 +13,7 @@ import type { Logger } from 'pino';
 import { requireAccess } from '../../access.ts';
 import type { Db } from '../../db/database.ts';
 import { badRequest, conflict } from '../../errors.ts';
+import type { DomainEvents } from '../../events/domain-events.ts';
 import { type Bus, topics } from '../../realtime/bus.ts';
 import type { AccountsService } from '../accounts/accounts.service.ts';
 import type { LiveService } from '../live/live.service.ts';
@@ -40,6 +40,8 @@ export interface GiftsDeps {
   accounts: Pick<AccountsService, 'getByHandle'>;
   live: Pick<LiveService, 'currentSessions'>;
   bus: Bus;
+  /** Where `economy.gift_committed` is told (battles' live score listens on this node). */
+  events: Pick<DomainEvents, 'emit'>;
   log: Logger;
   platformShareBps: number;
   batch: { windowMs: number; maxBatch: number; concurrency: number };
@@ -57,9 +59,8 @@ export interface GiftInstruments {
  * idempotency key and its own outcome.
  */
 export function createGiftsService(deps: GiftsDeps) {
-  const { db, ledger, accounts, live, bus, log, now = Date.now } = deps;
+  const { db, ledger, accounts, live, bus, events, log, now = Date.now } = deps;
   const lookups = createGiftLookups({ db, accounts, live, now });
-  const listeners: ((event: GiftEvent) => void)[] = [];
   let instruments: GiftInstruments | null = null;
 
   function publish(receipt: GiftReceipt, sender: GiftSender) {
@@ -72,13 +73,7 @@ export function createGiftsService(deps: GiftsDeps) {
     bus
       .publish(topics.stream(event.sessionId), frame)
       .catch((err) => log.warn({ err }, 'gift publish failed'));
-    for (const l of listeners) {
-      try {
-        l(event);
-      } catch (err) {
-        log.error({ err }, 'gift listener failed');
-      }
-    }
+    void events.emit('economy.gift_committed', event);
   }
 
   const commit = createGiftCommit({
@@ -136,15 +131,6 @@ export function createGiftsService(deps: GiftsDeps) {
           user: { id: r.id, handle: r.handle, displayName: r.displayName, avatarUrl: r.avatarUrl },
           coins: r.coins,
         })),
-      };
-    },
-
-    /** Other domains (battles, metrics) hear about a gift here, after it committed. */
-    onGift(listener: (event: GiftEvent) => void): () => void {
-      listeners.push(listener);
-      return () => {
-        const i = listeners.indexOf(listener);
-        if (i >= 0) listeners.splice(i, 1);
       };
     },
 

@@ -5,6 +5,7 @@ import { requireAccess } from '../../access.ts';
 import type { Db } from '../../db/database.ts';
 import type { RoomRow } from '../../db/schema.ts';
 import { AppError } from '../../errors.ts';
+import type { DomainEvents } from '../../events/domain-events.ts';
 import type { IngestHooks, PublishRequest, StreamInfo, UnpublishReason } from '../../media/ingest.ts';
 import { type Bus, topics } from '../../realtime/bus.ts';
 import type { AccountsService } from '../accounts/accounts.service.ts';
@@ -24,6 +25,8 @@ export interface LiveDeps {
   accounts: AccountsService;
   social: SocialService;
   bus: Bus;
+  /** Where `live.session_ended` is told, once a session's end is stored. */
+  events: Pick<DomainEvents, 'emit'>;
   log: Logger;
   /** rtmp://host:port/live as shown to creators for OBS. */
   ingestServerUrl: string;
@@ -33,9 +36,8 @@ export interface LiveDeps {
 }
 
 export function createLiveService(deps: LiveDeps) {
-  const { db, accounts, social, bus, log, now = () => new Date() } = deps;
+  const { db, accounts, social, bus, events, log, now = () => new Date() } = deps;
   let media: MediaControl | undefined;
-  const endedListeners: ((sessionId: string) => Promise<void>)[] = [];
 
   async function ensureRoom(creatorId: string): Promise<RoomRow> {
     return (await repo.findRoom(db, creatorId)) ?? repo.insertRoom(db, creatorId, newStreamKey());
@@ -79,12 +81,9 @@ export function createLiveService(deps: LiveDeps) {
       'LIVE session ended',
     );
     emitStream(streamId, 'ended');
-    // The room's `ended` event and the studio's rollup; a failing listener must not undo the end.
-    const results = await Promise.allSettled(endedListeners.map((l) => l(streamId)));
-    for (const r of results) {
-      if (r.status === 'rejected')
-        log.warn({ err: r.reason, sessionId: streamId }, 'session-ended listener failed');
-    }
+    // The room's `ended` event, the studio's rollup, the battle's forfeit: all done before the end
+    // returns, and a failing listener (logged by the hub) must not undo the end.
+    await events.emit('live.session_ended', { sessionId: streamId });
   }
 
   const hooks: IngestHooks = {
@@ -157,10 +156,6 @@ export function createLiveService(deps: LiveDeps) {
 
   return {
     hooks,
-
-    onSessionEnded(listener: (sessionId: string) => Promise<void>): void {
-      endedListeners.push(listener);
-    },
 
     /** Called once media is wired: lets the live domain end a stream it no longer authorizes. */
     attachMedia(control: MediaControl) {

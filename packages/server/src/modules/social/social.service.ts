@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { requireAccess } from '../../access.ts';
 import type { Db } from '../../db/database.ts';
 import { AppError, badRequest } from '../../errors.ts';
+import type { DomainEvents } from '../../events/domain-events.ts';
 import { decodeCursor, encodeCursor } from '../../http/cursor.ts';
 import { type Bus, topics } from '../../realtime/bus.ts';
 import { presentUser } from '../accounts/accounts.presenter.ts';
@@ -15,15 +16,13 @@ export interface SocialDeps {
   db: Db;
   accounts: AccountsService;
   bus: Bus;
+  /** Where `social.followed` is told, after a first follow is stored. */
+  events: Pick<DomainEvents, 'emit'>;
   log: Logger;
   now?: () => Date;
 }
 
-type FollowListener = (followerId: string, creatorId: string, ref: string | undefined) => Promise<void>;
-
-export function createSocialService({ db, accounts, bus, log, now = () => new Date() }: SocialDeps) {
-  const followListeners: FollowListener[] = [];
-
+export function createSocialService({ db, accounts, bus, events, log, now = () => new Date() }: SocialDeps) {
   async function target(actor: Actor | null, handle: string): Promise<PublicUser> {
     requireAccess(actor, 'follow.manage', { ownerId: actor?.id ?? '' });
     const creator = await accounts.getByHandle(actor, handle);
@@ -43,18 +42,9 @@ export function createSocialService({ db, accounts, bus, log, now = () => new Da
     /** `ref`: the share link code that brought the follower, credited to whoever shared it. */
     async follow(actor: Actor | null, handle: string, ref?: string): Promise<FollowState> {
       const creator = await target(actor, handle);
-      if (await repo.follow(db, actor!.id, creator.id, ref ?? null)) {
-        for (const listener of followListeners) {
-          await listener(actor!.id, creator.id, ref).catch((err) =>
-            log.warn({ err }, 'follow listener failed'),
-          );
-        }
-      }
+      if (await repo.follow(db, actor!.id, creator.id, ref ?? null))
+        await events.emit('social.followed', { followerId: actor!.id, creatorId: creator.id, ref });
       return state(actor!.id, creator.id);
-    },
-
-    onFollow(listener: FollowListener): void {
-      followListeners.push(listener);
     },
 
     async unfollow(actor: Actor | null, handle: string): Promise<FollowState> {

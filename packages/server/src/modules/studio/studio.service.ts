@@ -23,6 +23,7 @@ import type { Logger } from 'pino';
 import { requireAccess } from '../../access.ts';
 import type { Db } from '../../db/database.ts';
 import { AppError, notFound } from '../../errors.ts';
+import type { DomainEvents } from '../../events/domain-events.ts';
 import { createLiveCounters } from './live-counters.ts';
 import type { MetricsRecorder } from './recorder.ts';
 import { createSessionFigures } from './session-figures.ts';
@@ -33,6 +34,8 @@ import { createStudioExport } from './studio-export.ts';
 export interface StudioDeps {
   db: Db;
   recorder: MetricsRecorder;
+  /** Hears `live.session_ended`: the session's rollup is written before the end completes. */
+  events: Pick<DomainEvents, 'on'>;
   /** The creator's LIVE session, if any (the live domain answers). */
   currentSessionOf: (creatorId: string) => Promise<string | null>;
   log: Logger;
@@ -57,6 +60,7 @@ const DAY_MS = 86_400_000;
 export function createStudioService({
   db,
   recorder,
+  events,
   currentSessionOf,
   log,
   now = Date.now,
@@ -295,7 +299,7 @@ export function createStudioService({
     },
   });
 
-  return {
+  const api = {
     recorder,
     list,
     detail,
@@ -321,6 +325,8 @@ export function createStudioService({
       }
     },
   };
+  events.on('live.session_ended', ({ sessionId }) => api.sessionEnded(sessionId));
+  return api;
 }
 
 export type StudioService = ReturnType<typeof createStudioService>;
