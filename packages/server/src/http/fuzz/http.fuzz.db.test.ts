@@ -20,7 +20,7 @@ import { type RouteSpec, routeSpecs } from './routes.ts';
 import { FUZZ_SEED, runs, seedFor } from './settings.ts';
 import { type Finding, problemWith, report } from './verdict.ts';
 import { MALFORMED_REQUESTS, rawRequest } from './wire.ts';
-import { createWorld, fuzzApp, type LoggedError, type World } from './world.ts';
+import { createWorld, fuzzApp, type LoggedError, PUBLIC_URL, type World } from './world.ts';
 
 const CASES_PER_ROUTE = runs(20);
 /** The routes are only known once an app is built; they are fuzzed in this many tests, each its share. */
@@ -48,8 +48,8 @@ describe.each(testDatabases())('HTTP fuzz on $name', (kind) => {
     ctx = {
       world,
       resolve: specs.resolve,
-      bodyLimit: built.config.BODY_LIMIT_BYTES,
-      publicUrl: built.config.publicUrl,
+      bodyLimit: built.bodyLimit,
+      publicUrl: PUBLIC_URL,
     };
     baseline = await world.victimState();
     console.info(`HTTP fuzz on ${kind.name}: FUZZ_SEED=${FUZZ_SEED}, ${CASES_PER_ROUTE} cases per route`);
@@ -149,7 +149,7 @@ describe.each(testDatabases())('HTTP fuzz on $name', (kind) => {
     const problems: string[] = [];
     for (const [what, request] of requests) {
       const answer = await rawRequest(Number(port), request);
-      if (!answer) problems.push(`${what}: closed without an answer`);
+      if (!answer) problems.push(`${what}: no answer (closed, or nothing within 15 s)`);
       else {
         const problem = problemWith(answer.status, answer.body, 'GET');
         if (problem) problems.push(`${what}: ${problem}: ${answer.body.slice(0, 200)}`);

@@ -60,7 +60,7 @@ function dechunk(body: Buffer): Buffer {
 export function rawRequest(
   port: number,
   request: string | Buffer,
-  timeoutMs = 5000,
+  timeoutMs = 15_000,
 ): Promise<WireAnswer | null> {
   return new Promise((resolve, reject) => {
     const socket = connect(port, '127.0.0.1');
@@ -84,9 +84,10 @@ export function rawRequest(
       if (headers['transfer-encoding'] === 'chunked') body = dechunk(body);
       resolve({ status, headers, body: body.toString() });
     });
-    // Ask for the connection to end with this one answer, so "closed" means "done".
+    // Ask for the connection to end with this one answer, so "closed" means "done". The socket is not
+    // half-closed: Node aborts a request whose client has ended its side before the answer is ready.
     const text = typeof request === 'string' ? request : request.toString('latin1');
     const closing = text.replace('\r\n', '\r\nConnection: close\r\n');
-    socket.end(Buffer.from(closing, 'latin1'));
+    socket.write(Buffer.from(closing, 'latin1'));
   });
 }

@@ -1,9 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
-import { buildApp } from '../../app.ts';
-import { loadConfig } from '../../config.ts';
 import { buyCoins, goLive } from '../../modules/economy/testing.ts';
-import { fakeWebDist, signup, TEST_SECRET } from '../../test/app.ts';
+import { fakeWebDist, signup, testApp } from '../../test/app.ts';
 import type { TestDatabaseHandle } from '../../test/databases.ts';
 import { SESSION_COOKIE } from '../auth.ts';
 
@@ -17,26 +15,20 @@ export interface LoggedError {
   err?: { type?: string; message?: string; code?: string };
 }
 
+/** Where the fuzzed app says it lives: same-site requests carry this origin. */
+export const PUBLIC_URL = 'http://onair.test';
+
 /**
- * The app as testApp() builds it, plus a logger that keeps error lines (a masked 500 is useless in a
- * report without its cause) and a Stripe webhook secret (so the webhook route verifies and parses
- * what it is sent instead of answering 503 to everything).
+ * The test app with a logger that keeps error lines (a masked 500 is useless in a report without its
+ * cause), the web app's shell (so its routes serve) and a Stripe webhook secret (so the webhook
+ * route verifies and parses what it is sent instead of answering 503 to everything).
  */
-export async function fuzzApp(database: TestDatabaseHandle, env: Record<string, string> = {}) {
+export async function fuzzApp(database: TestDatabaseHandle) {
   const errors: LoggedError[] = [];
   const logger = pino({ level: 'error' }, { write: (line: string) => void errors.push(JSON.parse(line)) });
-  const config = loadConfig({
-    LOG_LEVEL: 'error',
-    WEB_DIST: await fakeWebDist(),
-    LOGIN_RATE_LIMIT: '1000',
-    CHAT_BURST: '1000',
-    CHAT_RATE_PER_S: '1000',
-    STRIPE_WEBHOOK_SECRET,
-    ...env,
-  });
-  const app = await buildApp({ config, db: database.db, logger, secretKey: TEST_SECRET });
-  await app.ready();
-  return { app, errors, config };
+  const env = { WEB_DIST: await fakeWebDist(), STRIPE_WEBHOOK_SECRET, PUBLIC_URL };
+  const app = await testApp(database, env, undefined, undefined, logger);
+  return { app, errors, bodyLimit: app.initialConfig.bodyLimit ?? 1_048_576 };
 }
 
 type Headers = Record<string, string>;
