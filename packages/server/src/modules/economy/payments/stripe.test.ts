@@ -79,6 +79,10 @@ describe('Stripe webhook signatures', () => {
     expect(parseStripeEvent(body).id).toBe('evt_1');
     expect(code(() => parseStripeEvent('nope'))).toMatch(/request.malformed_json/);
     expect(code(() => parseStripeEvent('{"id":1}'))).toMatch(/request.invalid/);
+    const nul = { id: 'evt_\u0000', type: 'charge.refunded', data: { object: {} } };
+    expect(code(() => parseStripeEvent(JSON.stringify(nul)))).toMatch(/400 request.invalid/);
+    const deep = { id: 'evt_2', type: 'charge.refunded', data: { object: { metadata: { a: 'x\u0000' } } } };
+    expect(code(() => parseStripeEvent(JSON.stringify(deep)))).toMatch(/400 request.invalid/);
   });
 });
 

@@ -1,3 +1,4 @@
+import { isCleanText } from '@onair/protocol';
 import Stripe from 'stripe';
 import { AppError } from '../../../errors.ts';
 import type { PaymentProvider } from './provider.ts';
@@ -168,5 +169,14 @@ export function parseStripeEvent(raw: Buffer | string): StripeEvent {
     !e.data.object
   )
     throw new AppError('request.invalid', 400, 'Not a Stripe event.');
+  // Stripe sends no control characters; Postgres cannot store U+0000, so an event holding one would
+  // fail its transaction as a 500 instead of being refused here.
+  if (holdsControlCharacters(e)) throw new AppError('request.invalid', 400, 'Not a Stripe event.');
   return e as StripeEvent;
+}
+
+function holdsControlCharacters(value: unknown): boolean {
+  if (typeof value === 'string') return !isCleanText(value, true);
+  if (value === null || typeof value !== 'object') return false;
+  return Object.entries(value).some(([k, v]) => !isCleanText(k, true) || holdsControlCharacters(v));
 }
