@@ -311,13 +311,3 @@ export async function dequeue(db: Tx, userIds: string[]): Promise<number> {
 export async function dequeueSession(db: Tx, sessionId: string): Promise<void> {
   await db.deleteFrom('battleQueue').where('sessionId', '=', sessionId).execute();
 }
-
-/** Mutual follows between `userId` and each candidate: the "friends" a friends-only match accepts. */
-export async function friendsAmong(db: Tx, userId: string, candidates: string[]): Promise<Set<string>> {
-  if (candidates.length === 0) return new Set();
-  const { rows } = await sql<{ id: string }>`
-    select a.creator_id as id from follows a
-    join follows b on b.follower_id = a.creator_id and b.creator_id = a.follower_id
-    where a.follower_id = ${userId} and a.creator_id in (${sql.join(candidates)})`.execute(db);
-  return new Set(rows.map((r) => r.id));
-}

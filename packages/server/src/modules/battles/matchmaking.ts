@@ -10,6 +10,7 @@ import type { BattleConfig } from './battles.config.ts';
 import { busy, notLive } from './battles.errors.ts';
 import type { ViewParts } from './battles.presenter.ts';
 import * as repo from './battles.repository.ts';
+import * as friendsReadModel from './friends.read-model.ts';
 import type { Transitions, Trx } from './transitions.ts';
 
 export interface MatchmakingDeps {
@@ -126,7 +127,7 @@ export function createMatchmaking({ db, config, accounts, live, views, transitio
     // Candidates are checked outside the queue lock (their LIVE state, friendship), then claimed inside it.
     const waiting = await repo.queued(db, actor.id, config.queueMs);
     const liveNow = await live.currentSessions(waiting.map((w) => w.userId));
-    const friends = await repo.friendsAmong(
+    const friends = await friendsReadModel.friendsAmong(
       db,
       actor.id,
       waiting.map((w) => w.userId),

@@ -1,7 +1,7 @@
 import type { LiveCard, LiveSession } from '@onair/protocol';
 import type { LiveSessionRow } from '../../db/schema.ts';
 import { presentUser } from '../accounts/accounts.presenter.ts';
-import type { liveRooms } from './live.repository.ts';
+import type { liveRooms } from './feed.read-model.ts';
 
 /** Media URLs are relative to the server's origin, so they work behind any PUBLIC_URL or port. */
 export const mediaUrls = (sessionId: string) => ({

@@ -1,6 +1,5 @@
 import type { Db } from '../../db/database.ts';
 import type { LiveSessionRow, RoomRow, SessionSummary } from '../../db/schema.ts';
-import { publicUser } from '../accounts/public-user.ts';
 
 export function findRoom(db: Db, creatorId: string): Promise<RoomRow | undefined> {
   return db.selectFrom('rooms').selectAll().where('creatorId', '=', creatorId).executeTakeFirst();
@@ -133,38 +132,6 @@ export function openSessionsOfNode(db: Db, ingestNode: string) {
 
 export async function touchThumbnail(db: Db, id: string, at: Date): Promise<void> {
   await db.updateTable('liveSessions').set({ thumbnailAt: at }).where('id', '=', id).execute();
-}
-
-export function liveRooms(db: Db, opts: { limit: number; followerId?: string | undefined }) {
-  let q = db
-    .selectFrom('rooms as r')
-    .innerJoin('liveSessions as s', 's.id', 'r.currentSessionId')
-    .innerJoin('users as u', 'u.id', 'r.creatorId')
-    .select([
-      's.id as sessionId',
-      's.title',
-      's.topic',
-      's.hashtags',
-      's.liveAt',
-      's.startedAt',
-      's.thumbnailAt',
-    ])
-    .select(publicUser('u'))
-    .where('r.state', '=', 'live')
-    .where('s.status', '=', 'live');
-  if (opts.followerId) {
-    const followerId = opts.followerId;
-    q = q.where((eb) =>
-      eb.exists(
-        eb
-          .selectFrom('follows as f')
-          .select('f.creatorId')
-          .whereRef('f.creatorId', '=', 'r.creatorId')
-          .where('f.followerId', '=', followerId),
-      ),
-    );
-  }
-  return q.orderBy('s.liveAt', 'desc').limit(opts.limit).execute();
 }
 
 export async function setPinned(db: Db, sessionId: string, commentId: string | null): Promise<void> {

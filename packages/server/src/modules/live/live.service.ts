@@ -10,6 +10,7 @@ import type { IngestHooks, PublishRequest, StreamInfo, UnpublishReason } from '.
 import { type Bus, topics } from '../../realtime/bus.ts';
 import type { AccountsService } from '../accounts/accounts.service.ts';
 import type { SocialService } from '../social/social.service.ts';
+import * as feedReadModel from './feed.read-model.ts';
 import { presentCard, presentSession } from './live.presenter.ts';
 import * as repo from './live.repository.ts';
 import { keyFromStreamName, newStreamKey, redactKey } from './stream-keys.ts';
@@ -277,7 +278,7 @@ export function createLiveService(deps: LiveDeps) {
     async feed(actor: Actor | null, query: { tab: 'foryou' | 'following'; limit: number }): Promise<Feed> {
       if (query.tab === 'following' && !actor)
         throw new AppError('auth.required', 401, 'Sign in to see who you follow.');
-      const rows = await repo.liveRooms(db, {
+      const rows = await feedReadModel.liveRooms(db, {
         limit: query.limit,
         followerId: query.tab === 'following' ? actor?.id : undefined,
       });

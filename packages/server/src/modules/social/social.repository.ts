@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../../db/database.ts';
-import { publicUser, publicUserAs } from '../accounts/public-user.ts';
+import { publicUserAs } from '../accounts/public-user.ts';
 
 /** True when this is a new follow (false when it already existed). */
 export async function follow(
@@ -58,19 +58,6 @@ export async function countFollowers(db: Db, creatorId: string): Promise<number>
     .where('creatorId', '=', creatorId)
     .executeTakeFirstOrThrow();
   return Number(row.n);
-}
-
-export function listFollowing(db: Db, followerId: string) {
-  return db
-    .selectFrom('follows as f')
-    .innerJoin('users as u', 'u.id', 'f.creatorId')
-    .leftJoin('rooms as r', 'r.creatorId', 'f.creatorId')
-    .select(publicUser('u'))
-    .select(['f.notify', 'r.state'])
-    .where('f.followerId', '=', followerId)
-    .orderBy('f.createdAt', 'desc')
-    .limit(500)
-    .execute();
 }
 
 /**

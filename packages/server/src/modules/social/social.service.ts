@@ -9,6 +9,7 @@ import { decodeCursor, encodeCursor } from '../../http/cursor.ts';
 import { type Bus, topics } from '../../realtime/bus.ts';
 import { presentUser } from '../accounts/accounts.presenter.ts';
 import type { AccountsService } from '../accounts/accounts.service.ts';
+import * as followingReadModel from './following.read-model.ts';
 import { presentNotification } from './social.presenter.ts';
 import * as repo from './social.repository.ts';
 
@@ -76,7 +77,7 @@ export function createSocialService({ db, accounts, bus, events, log, now = () =
 
     async following(actor: Actor | null): Promise<FollowingList> {
       requireAccess(actor, 'follow.manage', { ownerId: actor?.id ?? '' });
-      const rows = await repo.listFollowing(db, actor.id);
+      const rows = await followingReadModel.listFollowing(db, actor.id);
       return {
         users: rows.map((r) => ({ ...presentUser(r), notify: r.notify, live: r.state === 'live' })),
       };

@@ -2,7 +2,7 @@ import { type Actor, EventKind, viewIntervals } from '@onair/core';
 import type { StudioLive } from '@onair/protocol';
 import type { Db } from '../../db/database.ts';
 import type { SessionFigures } from './session-figures.ts';
-import * as repo from './studio.repository.ts';
+import * as readModel from './studio.read-model.ts';
 
 export interface LiveCountersDeps {
   db: Db;
@@ -38,7 +38,7 @@ export function createLiveCounters({ db, figures, currentSessionOf, now }: LiveC
   return async function liveCounters(me: Actor): Promise<StudioLive> {
     const at = now();
     const sessionId = await currentSessionOf(me.id);
-    const info = sessionId ? await repo.findSession(db, sessionId) : undefined;
+    const info = sessionId ? await readModel.findSession(db, sessionId) : undefined;
     if (!info || info.status === 'ended') return offAir(at);
     const c = await figures.computeLive(info);
     const startedAt = (info.liveAt ?? info.startedAt).getTime();

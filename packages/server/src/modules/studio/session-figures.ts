@@ -1,13 +1,14 @@
 import { computeSessionMetrics, EventKind, type MetricEvent, type SessionMetrics } from '@onair/core';
 import type { Db } from '../../db/database.ts';
 import type { MetricsRecorder } from './recorder.ts';
+import * as readModel from './studio.read-model.ts';
 import * as repo from './studio.repository.ts';
 
 /** A LIVE session's figures are recomputed from its events at most this often, however many tabs poll. */
 const LIVE_TTL_MS = 2_000;
 
 export interface Computed {
-  info: repo.SessionInfo;
+  info: readModel.SessionInfo;
   metrics: SessionMetrics;
   diamonds: number;
   followSources: repo.FollowSource[];
@@ -29,13 +30,13 @@ export function createSessionFigures({ db, recorder, now }: SessionFiguresDeps) 
   const liveCache = new Map<string, { at: number; result: Promise<Computed> }>();
 
   /** Every figure of one session from its raw events; stored when `save` (ended sessions). */
-  async function compute(info: repo.SessionInfo, save: boolean): Promise<Computed> {
+  async function compute(info: readModel.SessionInfo, save: boolean): Promise<Computed> {
     await recorder.drain();
     const startedAt = (info.liveAt ?? info.startedAt).getTime();
     const endedAt = info.endedAt?.getTime() ?? now();
     const [recorded, battles] = await Promise.all([
-      repo.loadEvents(db, info.id),
-      repo.battleEvents(db, info.id),
+      readModel.loadEvents(db, info.id),
+      readModel.battleEvents(db, info.id),
     ]);
     const events = battles.length > 0 ? [...recorded, ...battles] : recorded;
     const watchers = new Set<string>();
@@ -50,8 +51,8 @@ export function createSessionFigures({ db, recorder, now }: SessionFiguresDeps) 
     });
     const followers = viewers.filter((v) => v.followed).map((v) => v.viewerId);
     const [diamonds, followSources] = await Promise.all([
-      repo.diamondsOf(db, info.id),
-      repo.followSources(db, info.creatorId, followers),
+      readModel.diamondsOf(db, info.id),
+      readModel.followSources(db, info.creatorId, followers),
     ]);
     if (save) {
       await repo.saveRollup(
@@ -73,7 +74,7 @@ export function createSessionFigures({ db, recorder, now }: SessionFiguresDeps) 
   }
 
   /** A LIVE session's figures, shared by every request within LIVE_TTL_MS. */
-  function computeLive(info: repo.SessionInfo): Promise<Computed> {
+  function computeLive(info: readModel.SessionInfo): Promise<Computed> {
     const hit = liveCache.get(info.id);
     if (hit && now() - hit.at < LIVE_TTL_MS) return hit.result;
     const result = compute(info, false);
@@ -87,7 +88,7 @@ export function createSessionFigures({ db, recorder, now }: SessionFiguresDeps) 
     computeLive,
 
     /** The stored figures of an ended session, computed (and stored) first if they never were. */
-    async figures(info: repo.SessionInfo): Promise<Omit<Computed, 'events'>> {
+    async figures(info: readModel.SessionInfo): Promise<Omit<Computed, 'events'>> {
       if (info.status !== 'ended') return computeLive(info);
       const stored = await repo.findRollup(db, info.id);
       if (stored?.final) {
@@ -103,12 +104,12 @@ export function createSessionFigures({ db, recorder, now }: SessionFiguresDeps) 
     },
 
     /** Computes and stores an ended session's rollup. */
-    rollUp: (info: repo.SessionInfo): Promise<Computed> => compute(info, true),
+    rollUp: (info: readModel.SessionInfo): Promise<Computed> => compute(info, true),
 
     /** Ended sessions the server never rolled up (it stopped first): a few per request, newest first. */
     async finalizeMissing(creatorId: string): Promise<void> {
-      for (const id of await repo.endedWithoutRollup(db, creatorId, 5)) {
-        const info = await repo.findSession(db, id);
+      for (const id of await readModel.endedWithoutRollup(db, creatorId, 5)) {
+        const info = await readModel.findSession(db, id);
         if (info) await compute(info, true);
       }
     },

@@ -1,6 +1,7 @@
 import type { SessionMetrics } from '@onair/core';
 import type { StudioSessionDetail, StudioSessionSummary, StudioUser } from '@onair/protocol';
-import type { FollowSource, SessionInfo, UserRef } from './studio.repository.ts';
+import type { SessionInfo } from './studio.read-model.ts';
+import type { FollowSource, UserRef } from './studio.repository.ts';
 
 export const presentUser = (u: UserRef): StudioUser => ({
   id: u.id,

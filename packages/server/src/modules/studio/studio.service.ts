@@ -28,6 +28,7 @@ import { createLiveCounters } from './live-counters.ts';
 import type { MetricsRecorder } from './recorder.ts';
 import { createSessionFigures } from './session-figures.ts';
 import { peopleIn, presentDetail, presentSummary, presentUser } from './studio.presenter.ts';
+import * as readModel from './studio.read-model.ts';
 import * as repo from './studio.repository.ts';
 import { createStudioExport } from './studio-export.ts';
 
@@ -77,7 +78,7 @@ export function createStudioService({
 
   async function ownSession(actor: Actor | null, sessionId: string) {
     const me = own(actor);
-    const info = await repo.findSession(db, sessionId);
+    const info = await readModel.findSession(db, sessionId);
     if (!info) throw notFound('studio.session_not_found', 'No such LIVE session.');
     requireAccess(me, 'studio.read', { ownerId: info.creatorId });
     return info;
@@ -95,7 +96,7 @@ export function createStudioService({
     q: { limit: number; before?: string | undefined; from?: Date; to?: Date },
   ): Promise<StudioSessionList> {
     const me = own(actor);
-    const rows = await repo.listSessions(db, me.id, {
+    const rows = await readModel.listSessions(db, me.id, {
       limit: q.limit + 1,
       before: q.before ? new Date(q.before) : undefined,
       from: q.from,
@@ -186,7 +187,7 @@ export function createStudioService({
   }
 
   async function audienceRows(creatorId: string) {
-    const { sessions, fans } = await repo.fans(db, creatorId, AUDIENCE_WINDOW);
+    const { sessions, fans } = await readModel.fans(db, creatorId, AUDIENCE_WINDOW);
     const rank = { regular: 0, returning: 1, new: 2 } as const;
     const classified = fans
       .map((f) => ({ ...f, class: classifyViewer(f.idxs) }))
@@ -223,7 +224,7 @@ export function createStudioService({
     await finalizeMissing(me.id);
     const [{ sessions, fans }, sharers] = await Promise.all([
       audienceRows(me.id),
-      repo.sharers(db, me.id, 20),
+      readModel.sharers(db, me.id, 20),
     ]);
     const classes = { regular: 0, returning: 0, new: 0 };
     for (const f of fans) classes[f.class]++;
@@ -251,7 +252,11 @@ export function createStudioService({
   ): Promise<StudioHeatmap> {
     const me = own(actor);
     await finalizeMissing(me.id);
-    const { rows, followers } = await repo.followerActivity(db, me.id, new Date(now() - q.days * DAY_MS));
+    const { rows, followers } = await readModel.followerActivity(
+      db,
+      me.id,
+      new Date(now() - q.days * DAY_MS),
+    );
     const utc = new Array<number>(168).fill(0);
     for (const r of rows) utc[r.how] = r.visits;
     const cells = rotateHourOfWeek(utc, q.tzOffsetMin);
@@ -315,7 +320,7 @@ export function createStudioService({
     async sessionEnded(sessionId: string): Promise<void> {
       sessionFigures.forgetLive(sessionId);
       if (settleMs > 0) await new Promise((r) => setTimeout(r, settleMs));
-      const info = await repo.findSession(db, sessionId);
+      const info = await readModel.findSession(db, sessionId);
       if (!info) return;
       try {
         await sessionFigures.rollUp(info);
