@@ -56,10 +56,16 @@ export async function gatewayRoutes(
 ) {
   const topicHub = createTopicHub(bus);
 
-  app.get(
-    '/ws',
-    { websocket: true, config: { auth: 'public' }, schema: { hide: true } },
-    async (socket, request) => {
+  app.route({
+    method: 'GET',
+    url: '/ws',
+    config: { auth: 'public' },
+    schema: { hide: true },
+    // A plain GET (no Upgrade) gets a coded answer, not the websocket plugin's empty 404.
+    handler: async () => {
+      throw new AppError('route.not_found', 404, 'This is the realtime endpoint: open it as a WebSocket.');
+    },
+    wsHandler: async (socket, request) => {
       const actor = request.actor;
       const user = request.auth?.user ?? null;
       const socketKey = `${process.pid}:${++socketCounter}`;
@@ -259,7 +265,7 @@ export async function gatewayRoutes(
       if (actor) await attachTopic(topics.user(actor.id));
       send(socket, { type: 'hello', v: REALTIME_VERSION, userId: actor?.id ?? null });
     },
-  );
+  });
 }
 
 /** A client's own nonce or room, echoed back only when it is short printable text. */

@@ -123,6 +123,12 @@ describe.each(testDatabases())('hardening over WebSocket ($name)', (kind) => {
     expect(await c.next('ack|error')).toMatchObject({ type: 'ack', nonce: 'tick' });
   });
 
+  it('answers a plain GET of the realtime endpoint with a coded 404', async () => {
+    const res = await app.inject({ url: '/api/v1/ws' });
+    expect(res.statusCode).toBe(404);
+    expect(res.json().error.code).toBe('route.not_found');
+  });
+
   it('acknowledges a watch, so a client knows when stream frames will reach it', async () => {
     const c = await client();
     c.ws.send(JSON.stringify({ type: 'watch', sessionId: room }));
