@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, onRequestAsyncHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
 import type { RateLimits } from '../limits/limits.ts';
 import { tooMany } from '../limits/rate-limits.ts';
@@ -21,12 +21,18 @@ declare module 'fastify' {
  */
 export const rateLimitPlugin = fp(
   async (app: FastifyInstance, { limits }: { limits: RateLimits }) => {
-    app.addHook('onRequest', async (request) => {
-      const declared = request.routeOptions.config.rateLimit;
+    // A hook on the routes that declare a limit only: every other request pays nothing for it.
+    app.addHook('onRoute', (route) => {
+      const declared = (route.config as { rateLimit?: RouteRateLimit } | undefined)?.rateLimit;
       if (!declared) return;
-      const key = declared.by === 'user' ? (request.actor?.id ?? `ip:${request.ip}`) : request.ip;
-      const wait = await limits[declared.limit].take(key);
-      if (wait > 0) throw tooMany('request.rate_limited', 'Too many attempts.', wait);
+      const limiter = limits[declared.limit];
+      const hook: onRequestAsyncHookHandler = async (request) => {
+        const key = declared.by === 'user' ? (request.actor?.id ?? `ip:${request.ip}`) : request.ip;
+        const wait = await limiter.take(key);
+        if (wait > 0) throw tooMany('request.rate_limited', 'Too many attempts.', wait);
+      };
+      // After the route's own hooks (auth runs in a global onRequest, before these).
+      route.onRequest = [route.onRequest ?? []].flat().concat(hook);
     });
   },
   { name: 'onair-rate-limit', dependencies: ['onair-auth'] },
