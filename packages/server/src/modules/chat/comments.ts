@@ -137,6 +137,9 @@ export function createComments({ db, live, log, logger, rules, limiter, writeBat
         mentions: comment.mentions,
         seq: event.seq,
       });
+      // The failure is logged by the batch writer; a caller that does not wait for `stored` must not
+      // turn it into an unhandled rejection.
+      stored.catch(() => undefined);
       return { id: comment.id, seq: event.seq, stored };
     },
 
