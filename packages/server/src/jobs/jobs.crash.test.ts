@@ -1,70 +1,16 @@
-import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import type { Battle } from '@onair/protocol';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createDatabase, type DatabaseHandle } from '../db/database.ts';
 import { migrateToLatest } from '../db/migrate.ts';
 import { buyCoins, goLive } from '../modules/economy/testing.ts';
 import { signup, TEST_SECRET, testApp } from '../test/app.ts';
+import { crashTargets } from '../test/crash-targets.ts';
 import { eventually } from '../test/eventually.ts';
 import { spawnServer } from '../testing/spawn-server.ts';
 
 const BATTLE = { BATTLE_CONNECT_S: '0', BATTLE_RESULT_S: '0', BATTLE_SETTLE_MS: '100', BATTLE_TICK_MS: '50' };
 
-interface Target {
-  name: 'pglite' | 'postgres';
-  env: Record<string, string>;
-  url?: string;
-  open(): DatabaseHandle;
-  cleanup(): Promise<void>;
-}
-
-async function pgAdmin(text: string) {
-  const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
-  await client.connect();
-  try {
-    await client.query(text);
-  } finally {
-    await client.end();
-  }
-}
-
-/** Where the nodes keep their data: PGlite files under DATA_DIR, or a Postgres database of their own. */
-async function targets(): Promise<Target[]> {
-  const dataDir = await mkdtemp(path.join(tmpdir(), 'onair-jobs-crash-'));
-  const list: Target[] = [
-    {
-      name: 'pglite',
-      env: { DATA_DIR: dataDir },
-      open: () => createDatabase({ dataDir: path.join(dataDir, 'pglite') }),
-      cleanup: () => rm(dataDir, { recursive: true, force: true }),
-    },
-  ];
-  const base = process.env.DATABASE_URL;
-  if (base) {
-    const name = `onair_jobs_crash_${randomBytes(5).toString('hex')}`;
-    const url = new URL(base);
-    url.pathname = `/${name}`;
-    const pgDir = await mkdtemp(path.join(tmpdir(), 'onair-jobs-crash-pg-'));
-    list.push({
-      name: 'postgres',
-      env: { DATA_DIR: pgDir, DATABASE_URL: url.toString() },
-      url: url.toString(),
-      open: () => createDatabase({ url: url.toString(), poolSize: 2 }),
-      cleanup: async () => {
-        await pgAdmin(`drop database if exists ${name} with (force)`);
-        await rm(pgDir, { recursive: true, force: true });
-      },
-    });
-    await pgAdmin(`create database ${name}`);
-  }
-  return list;
-}
-
-const all = await targets();
+const all = await crashTargets('jobs-crash', 2);
 
 /**
  * A battle's deadline is a durable job. A real `onair serve` running it is killed with SIGKILL; the

@@ -1,14 +1,8 @@
-import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { sql } from 'kysely';
-import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createDatabase, type DatabaseHandle } from '../../db/database.ts';
 import { migrateToLatest } from '../../db/migrate.ts';
 import { signup, TEST_SECRET, testApp } from '../../test/app.ts';
-import { testDatabaseUrl } from '../../test/backends.ts';
+import { crashTargets } from '../../test/crash-targets.ts';
 import { eventually } from '../../test/eventually.ts';
 import { spawnServer } from '../../testing/spawn-server.ts';
 import { buyCoins, goLive } from './testing.ts';
@@ -16,54 +10,7 @@ import { buyCoins, goLive } from './testing.ts';
 const FANS = 12;
 const WORKERS = 24;
 
-interface Target {
-  name: 'pglite' | 'postgres';
-  env: Record<string, string>;
-  open(): DatabaseHandle;
-  cleanup(): Promise<void>;
-}
-
-async function pgAdmin(text: string) {
-  const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
-  await client.connect();
-  try {
-    await client.query(text);
-  } finally {
-    await client.end();
-  }
-}
-
-/** Where the child server keeps its data: PGlite files under DATA_DIR, or a Postgres database of its own. */
-async function targets(): Promise<Target[]> {
-  const list: Target[] = [];
-  const dataDir = await mkdtemp(path.join(tmpdir(), 'onair-crash-'));
-  list.push({
-    name: 'pglite',
-    env: { DATA_DIR: dataDir },
-    open: () => createDatabase({ dataDir: path.join(dataDir, 'pglite') }),
-    cleanup: () => rm(dataDir, { recursive: true, force: true }),
-  });
-  const base = testDatabaseUrl();
-  if (base) {
-    const name = `onair_crash_${randomBytes(5).toString('hex')}`;
-    const url = new URL(base);
-    url.pathname = `/${name}`;
-    const pgDir = await mkdtemp(path.join(tmpdir(), 'onair-crash-pg-'));
-    list.push({
-      name: 'postgres',
-      env: { DATA_DIR: pgDir, DATABASE_URL: url.toString() },
-      open: () => createDatabase({ url: url.toString(), poolSize: 4 }),
-      cleanup: async () => {
-        await pgAdmin(`drop database if exists ${name} with (force)`);
-        await rm(pgDir, { recursive: true, force: true });
-      },
-    });
-    await pgAdmin(`create database ${name}`);
-  }
-  return list;
-}
-
-const all = await targets();
+const all = await crashTargets('crash', 4);
 
 /**
  * A real `onair serve` under a gift storm is killed with SIGKILL at a random moment. After a restart
