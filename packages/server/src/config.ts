@@ -72,6 +72,10 @@ export const ENV = {
     schema: z.coerce.number().int().min(1).max(10_000).default(10),
     doc: 'Failed logins allowed per handle in 15 minutes, from any address; then that handle answers 429 until the window ends.',
   },
+  GIFT_RATE_PER_S: {
+    schema: z.coerce.number().int().min(1).max(100_000).default(50),
+    doc: 'Gifts one sender may send per second on one node (flood control; the coins bound the rest).',
+  },
   TOKEN_RATE_LIMIT: {
     schema: z.coerce.number().int().min(1).max(100_000).default(20),
     doc: 'API tokens one user may create per hour (shared by all nodes through Redis).',

@@ -36,7 +36,7 @@ export function createRateLimits(config: Config, redis?: Redis) {
     /** Reports per user (each lands in a moderator's queue). */
     reports: createLimiter('reports', { points: 30, durationS: 3600, scope: 'cluster' }, redis),
     /** Gifts per sender: a combo is fast, a script is faster; the coins bound the rest. */
-    gifts: createLimiter('gifts', { points: 50, durationS: 1, scope: 'node' }),
+    gifts: createLimiter('gifts', { points: config.GIFT_RATE_PER_S, durationS: 1, scope: 'node' }),
     /** Heart taps and reactions per user: over the rate they are dropped quietly, like a double tap. */
     hearts: createLimiter('hearts', { points: 20, durationS: 2, scope: 'node' }),
     /** CSP violation reports per client address: a page's handful, not a log flood. */

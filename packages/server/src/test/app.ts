@@ -25,6 +25,7 @@ export async function testApp(
     WEB_DIST: '/nonexistent',
     LOGIN_RATE_LIMIT: '1000',
     TOKEN_RATE_LIMIT: '10000',
+    GIFT_RATE_PER_S: '10000',
     // Tests post faster than people; the limits themselves are tested with their own settings.
     CHAT_BURST: '1000',
     CHAT_RATE_PER_S: '1000',
