@@ -1,3 +1,5 @@
+import { hourOfWeekInZone } from '../time/zoned.ts';
+
 export type AudienceClass = 'regular' | 'returning' | 'new';
 
 /** A regular watched at least this many of the creator's last REGULAR_WINDOW sessions. */
@@ -53,5 +55,20 @@ export function rotateHourOfWeek(utcCounts: readonly number[], tzOffsetMin: numb
   const shift = Math.round(-tzOffsetMin / 60);
   const out = new Array<number>(168).fill(0);
   for (let h = 0; h < 168; h++) out[(((h + shift) % 168) + 168) % 168] = utcCounts[h] ?? 0;
+  return out;
+}
+
+/**
+ * Hour-of-week counts in an IANA zone from counts per UTC hour (`hourStart`: ms at the top of a UTC
+ * hour). Each hour is placed by its own offset, so a DST change moves the hours after it and not the
+ * ones before, which a single offset for the whole range cannot do. In a zone whose offset is not a
+ * whole hour (Asia/Kolkata) a UTC hour lands in the local hour it starts in.
+ */
+export function hourOfWeekCellsInZone(
+  hourly: readonly { hourStart: number; visits: number }[],
+  zone: string,
+): number[] {
+  const out = new Array<number>(168).fill(0);
+  for (const h of hourly) out[hourOfWeekInZone(h.hourStart, zone)]! += h.visits;
   return out;
 }

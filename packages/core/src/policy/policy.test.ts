@@ -106,6 +106,15 @@ const matrix: Case[] = [
   ['studio.read', creator, other, false],
   ['studio.read', admin, { ownerId: 'a' }, true],
   ['studio.read', admin, other, false],
+  ['event.manage', anon, other, false],
+  ['event.manage', viewer, { ownerId: 'v' }, false],
+  ['event.manage', creator, { ownerId: 'c' }, true],
+  ['event.manage', creator, other, false],
+  ['event.manage', admin, { ownerId: 'a' }, true],
+  ['event.manage', admin, other, false],
+  ['event.rsvp', anon, null, false],
+  ['event.rsvp', viewer, null, true],
+  ['event.rsvp', creator, null, true],
 ];
 
 describe('can(actor, action, resource)', () => {

@@ -50,6 +50,8 @@ export interface ActionResources {
   'ledger.audit': null;
   'battle.play': Owned;
   'studio.read': Owned;
+  'event.manage': Owned;
+  'event.rsvp': null;
 }
 
 export type Action = keyof ActionResources;
@@ -77,6 +79,8 @@ export const ACTIONS = [
   'economy.manage',
   'ledger.audit',
   'studio.read',
+  'event.manage',
+  'event.rsvp',
 ] as const satisfies readonly Action[];
 
 type Rule<A extends Action> = (actor: Actor | null, resource: ActionResources[A]) => boolean;
@@ -122,6 +126,10 @@ const rules: { [A in Action]: Rule<A> } = {
   'battle.play': (actor, r) => isSelf(actor, r) && (actor.role === 'creator' || actor.role === 'admin'),
   // A creator's audience and earnings figures are theirs alone, like their wallet.
   'studio.read': (actor, r) => isSelf(actor, r) && (actor.role === 'creator' || actor.role === 'admin'),
+  // A scheduled LIVE is edited and cancelled by the creator who announced it, as long as they may go LIVE.
+  'event.manage': (actor, r) => isSelf(actor, r) && (actor.role === 'creator' || actor.role === 'admin'),
+  // Anyone signed in may ask to be reminded; whether the event still takes reminders is its own rule.
+  'event.rsvp': (actor) => actor !== null,
 };
 
 export function can<A extends Action>(actor: Actor | null, action: A, resource: ActionResources[A]): boolean {
