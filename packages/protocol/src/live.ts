@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { PublicUser } from './accounts.ts';
-import { Text } from './text.ts';
+import { Cursor, Text } from './text.ts';
 
 export const Hashtag = z
   .string()
@@ -95,6 +95,14 @@ export const LiveCard = z
     liveAt: z.string(),
     thumbnailUrl: z.string().nullable(),
     viewerCount: z.number(),
+    /** Where the For You ranking placed the room; absent outside ranked lists. */
+    ranking: z
+      .object({
+        position: z.number().int().nullable(),
+        /** Shown in an exploration slot: a creator with few followers getting seen. */
+        explore: z.boolean(),
+      })
+      .optional(),
   })
   .meta({ id: 'LiveCard' });
 export type LiveCard = z.infer<typeof LiveCard>;
@@ -102,6 +110,11 @@ export type LiveCard = z.infer<typeof LiveCard>;
 export const FeedQuery = z.object({
   tab: z.enum(['foryou', 'following']).default('foryou'),
   limit: z.coerce.number().int().min(1).max(60).default(30),
+  /** A category page: only rooms of this topic, ranked the same way. */
+  topic: Topic.optional(),
+  /** From the previous page's `nextCursor`: the rooms already shown, so none repeats. */
+  cursor: Cursor(2_600).optional(),
 });
-export const Feed = z.object({ items: z.array(LiveCard) });
+export type FeedQuery = z.infer<typeof FeedQuery>;
+export const Feed = z.object({ items: z.array(LiveCard), nextCursor: z.string().nullable().optional() });
 export type Feed = z.infer<typeof Feed>;

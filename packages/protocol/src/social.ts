@@ -17,9 +17,11 @@ export type FollowingList = z.infer<typeof FollowingList>;
 export const Notification = z
   .object({
     id: z.string(),
-    kind: z.enum(['live_started']),
+    /** `event_*`: about a scheduled LIVE you asked to be reminded of (`eventId`). */
+    kind: z.enum(['live_started', 'event_reminder', 'event_live', 'event_cancelled']),
     actor: PublicUser.nullable(),
     sessionId: z.string().nullable(),
+    eventId: z.string().nullable(),
     text: z.string(),
     createdAt: z.string(),
     readAt: z.string().nullable(),

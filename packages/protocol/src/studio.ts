@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { cleanString } from './text.ts';
 
 /** The creator studio: per-session metrics, trends, audience, best times, coaching, live counters. */
 
@@ -159,13 +160,18 @@ export const StudioAudience = z
 export type StudioAudience = z.infer<typeof StudioAudience>;
 
 export const StudioHeatmapQuery = z.object({
+  /** Kept for older clients: one offset for the whole range, wrong across a DST change. */
   tzOffsetMin: TzOffset,
+  /** An IANA zone ("Europe/London"): each hour placed by its own offset. Wins over `tzOffsetMin`. */
+  tz: cleanString().min(1).max(64).optional(),
   days: z.coerce.number().int().min(7).max(90).default(28),
 });
 
 export const StudioHeatmap = z
   .object({
     tzOffsetMin: Count,
+    /** The zone the cells are in, when one was asked for (else `tzOffsetMin` applies). */
+    timeZone: z.string().nullable(),
     days: Count,
     followers: Count,
     /** 168 cells, Monday 00:00 first, local time: follower visits that started in that hour. */

@@ -23,7 +23,8 @@ import {
   UserList,
 } from '@onair/protocol';
 import { z } from 'zod';
-import { StudioBattlesApi } from './studio-battles-api.ts';
+import { EventsApi } from './events-api.ts';
+import { queryString } from './http-client.ts';
 
 export { newIdempotencyKey, type OnAirClientOptions } from './http-client.ts';
 
@@ -31,7 +32,7 @@ export { newIdempotencyKey, type OnAirClientOptions } from './http-client.ts';
  * Typed client for the OnAir HTTP API. Every response is checked against the same zod schema the
  * server answers with, so a server/client mismatch fails loudly here rather than deep in a UI.
  */
-export class OnAirClient extends StudioBattlesApi {
+export class OnAirClient extends EventsApi {
   /** Signs up; with `bearer: true` keeps the returned token for later calls (SDK and bots). */
   async signup(body: SignupBody, opts: { bearer?: boolean } = {}) {
     const result = await this.request(
@@ -116,8 +117,13 @@ export class OnAirClient extends StudioBattlesApi {
     return this.request('GET', `/rooms/${encodeURIComponent(handle)}`, Room);
   }
 
-  feed(tab: 'foryou' | 'following' = 'foryou', limit = 30) {
-    return this.request('GET', `/feed?tab=${tab}&limit=${limit}`, Feed);
+  /** For You (ranked; pass the last page's `nextCursor` for the next) or Following; `topic` for a category. */
+  feed(
+    tab: 'foryou' | 'following' = 'foryou',
+    limit = 30,
+    opts: { cursor?: string | undefined; topic?: string | undefined } = {},
+  ) {
+    return this.request('GET', `/feed${queryString({ tab, limit, ...opts })}`, Feed);
   }
 
   followState(handle: string) {

@@ -8,10 +8,12 @@ import {
   BattleOrNull,
   ErrorBody,
   StudioAudience,
+  StudioConsistency,
   type StudioDataset,
   StudioHeatmap,
   StudioInsights,
   StudioLive,
+  StudioRanking,
   StudioSessionDetail,
   StudioSessionList,
   StudioTrends,
@@ -41,12 +43,23 @@ export class StudioBattlesApi extends EconomyApi {
     return this.request('GET', '/studio/audience', StudioAudience);
   }
 
-  studioHeatmap(query: { tzOffsetMin?: number; days?: number } = {}) {
+  /** `tz` (IANA, e.g. the browser's zone) places each hour by its own offset; `tzOffsetMin` is the older, fixed-offset form. */
+  studioHeatmap(query: { tz?: string; tzOffsetMin?: number; days?: number } = {}) {
     return this.request('GET', `/studio/heatmap${queryString(query)}`, StudioHeatmap);
+  }
+
+  /** Weekly streak, LIVE days, scheduled events kept and the best hour, in `tz`. */
+  studioConsistency(query: { tz?: string } = {}) {
+    return this.request('GET', `/studio/consistency${queryString(query)}`, StudioConsistency);
   }
 
   studioInsights(query: { tzOffsetMin?: number } = {}) {
     return this.request('GET', `/studio/insights${queryString(query)}`, StudioInsights);
+  }
+
+  /** Why am I ranked here: your place in For You, signal by signal, and what would lift it. */
+  studioRanking() {
+    return this.request('GET', '/studio/ranking', StudioRanking);
   }
 
   studioLive() {

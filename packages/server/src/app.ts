@@ -30,8 +30,11 @@ import { webRoutes } from './http/web.ts';
 import { accountsRoutes } from './modules/accounts/accounts.routes.ts';
 import { battlesRoutes } from './modules/battles/battles.routes.ts';
 import { chatRoutes } from './modules/chat/chat.routes.ts';
+import { discoveryRoutes } from './modules/discovery/discovery.routes.ts';
 import { economyRoutes } from './modules/economy/economy.routes.ts';
+import { eventsRoutes } from './modules/events/events.routes.ts';
 import { liveRoutes } from './modules/live/live.routes.ts';
+import { searchRoutes } from './modules/search/search.routes.ts';
 import { socialRoutes } from './modules/social/social.routes.ts';
 import { captureSignal, captureViews } from './modules/studio/capture.ts';
 import { studioRoutes } from './modules/studio/studio.routes.ts';
@@ -159,15 +162,23 @@ export async function buildApp({
   await app.register(chatRoutes, { prefix: API_PREFIX, chat: services.chat });
   await app.register(economyRoutes, { prefix: API_PREFIX, economy: services.economy });
   await app.register(battlesRoutes, { prefix: API_PREFIX, battles: services.battles });
-  // Battle deadlines run once routes are up; stopped before the database closes.
-  services.battles.startWorker();
   app.addHook('onClose', () => services.battles.close());
   await app.register(studioRoutes, { prefix: API_PREFIX, studio: services.studio });
+  await app.register(eventsRoutes, { prefix: API_PREFIX, events: services.liveEvents });
+  await app.register(searchRoutes, { prefix: API_PREFIX, search: services.search });
   if (services.testClock)
     await app.register(testClockRoutes, { prefix: API_PREFIX, clock: services.testClock });
   if (media) await media(app, services);
-  await app.register(webRoutes, { dist: path.resolve(config.WEB_DIST ?? DEFAULT_WEB_DIST) });
+  await app.register(webRoutes, {
+    dist: path.resolve(config.WEB_DIST ?? DEFAULT_WEB_DIST),
+    shareCards: services.shareCards,
+  });
 
+  await app.register(discoveryRoutes, { prefix: API_PREFIX, discovery: services.discovery });
+  // Durable jobs run once every route and handler is up; stopped before the database closes.
+  await services.discovery.start();
+  services.jobs.start();
+  app.addHook('onClose', () => services.jobs.stop());
   app.decorate('services', services);
   app.decorate('bus', bus);
   app.decorate('hub', hub);

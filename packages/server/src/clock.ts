@@ -16,8 +16,9 @@ export interface TestClock extends Clock {
  * session whose figures span several minutes) without waiting for them. A server gets one only with
  * `TEST_CLOCK=on`, which also opens `POST /api/v1/test/clock` to move it. Time still runs while the
  * offset is kept, so timers and real waits behave as usual. What reads it: the live domain's
- * session start and end times and the studio's event stamps and windows. Times the database stamps
- * itself (a gift's commit time) stay real, so they land where they really happened, earlier.
+ * session start and end times, the studio's event stamps and windows, the ranking, and the durable
+ * jobs, which fall due on it. Times the database stamps itself (a gift's commit time) stay real, so
+ * they land where they really happened, earlier.
  */
 export function createTestClock(): TestClock {
   let offset = 0;

@@ -255,6 +255,36 @@ export const ENV = {
     schema: z.coerce.number().int().min(10).max(10_000).default(200),
     doc: 'How often the worker looks for battle deadlines that fell due.',
   },
+  JOBS_POLL_MS: {
+    schema: z.coerce.number().int().min(10).max(60_000).optional(),
+    doc: 'How often a worker node looks for durable jobs that fell due (battle deadlines, ranking, reminders); BATTLE_TICK_MS when unset.',
+  },
+  RANKING_INTERVAL_MS: {
+    schema: z.coerce.number().int().min(100).max(600_000).default(5_000),
+    doc: 'How often the For You ranking of the rooms LIVE now is recomputed (one worker node does it per round).',
+  },
+  RANKING_WEIGHTS: {
+    schema: z
+      .string()
+      .regex(
+        /^(engagement|watchTime|newFollowers|consistency|retention)=\d+(\.\d+)?(,(engagement|watchTime|newFollowers|consistency|retention)=\d+(\.\d+)?)*$/,
+        'use comma-separated signal=weight pairs, signals engagement, watchTime, newFollowers, consistency, retention',
+      )
+      .optional(),
+    doc: 'Weights of the For You signals as signal=weight pairs; unnamed signals keep their defaults (engagement=0.30, watchTime=0.25, newFollowers=0.20, consistency=0.15, retention=0.10).',
+  },
+  RANKING_WINDOW_MIN: {
+    schema: z.coerce.number().int().min(1).max(120).default(10),
+    doc: 'Minutes of recent activity the engagement signal counts.',
+  },
+  RANKING_NEWCOMER_FOLLOWERS: {
+    schema: z.coerce.number().int().min(0).max(1_000_000).default(100),
+    doc: 'Creators with fewer followers than this are newcomers, eligible for the exploration share of For You.',
+  },
+  RANKING_EXPLORATION_SHARE: {
+    schema: z.coerce.number().min(0).max(0.5).default(0.1),
+    doc: 'Share of each For You page given to creators with few followers, so newcomers get seen.',
+  },
   WEB_DIST: {
     schema: z.string().optional(),
     doc: 'Built web app to serve; defaults to packages/web/dist.',

@@ -11,9 +11,14 @@ import { createRateLimits } from './limits/limits.ts';
 import { createAccountsService } from './modules/accounts/accounts.service.ts';
 import { battlesConfig, createBattlesService } from './modules/battles/battles.service.ts';
 import { createChatService } from './modules/chat/chat.service.ts';
+import { createDiscoveryService } from './modules/discovery/discovery.service.ts';
+import { discoveryConfig } from './modules/discovery/ranking.config.ts';
 import { createEconomyService, economyConfig } from './modules/economy/economy.service.ts';
 import { giftWindow } from './modules/economy/gift-window.ts';
+import { createEventsService } from './modules/events/events.service.ts';
 import { createLiveService } from './modules/live/live.service.ts';
+import { createSearchService } from './modules/search/search.service.ts';
+import { createShareCards } from './modules/search/share-cards.ts';
 import { createSocialService } from './modules/social/social.service.ts';
 import { captureRoomLog } from './modules/studio/capture.ts';
 import { createMetricsRecorder } from './modules/studio/recorder.ts';
@@ -100,12 +105,15 @@ export function createServices({ config, db, bus, logger, secretKey, redis }: Se
     settleMs: bus.kind === 'redis' ? 500 : 0,
   });
   const battleConfig = battlesConfig(config);
-  // Durable jobs: battle deadlines today; the worker loop runs on `worker` nodes.
+  // Durable jobs (battle deadlines, the ranking, event reminders): the worker loop runs on `worker`
+  // nodes and is started by the app once every kind is registered. A test server's moved clock
+  // moves the jobs too; otherwise "now" is the database's clock, one for every node.
   const jobs = createJobs({
     db,
     log: logger.child({ module: 'jobs' }),
-    pollMs: battleConfig.tickMs,
+    pollMs: config.JOBS_POLL_MS ?? battleConfig.tickMs,
     worker: battleConfig.worker,
+    ...(testClock ? { clock: testClock.now } : {}),
   });
   const battles = createBattlesService({
     db,
@@ -118,7 +126,51 @@ export function createServices({ config, db, bus, logger, secretKey, redis }: Se
     jobs,
     config: battleConfig,
   });
-  return { events, accounts, social, live, chat, roomLog, economy, studio, battles, jobs, testClock, limits };
+  const discovery = createDiscoveryService({
+    db,
+    live,
+    jobs,
+    events,
+    config: discoveryConfig(config),
+    secretKey,
+    now: clock.now,
+    log: logger.child({ module: 'discovery' }),
+  });
+  const search = createSearchService({
+    db,
+    now: clock.now,
+    viewerCount: (sessionId) => live.viewerCount(sessionId),
+  });
+  const shareCards = createShareCards({ db, publicUrl: config.publicUrl });
+  // Scheduled LIVEs: reminder and missed jobs on `jobs`, kept when the creator goes LIVE in the window.
+  const liveEvents = createEventsService({
+    db,
+    accounts,
+    social,
+    jobs,
+    events,
+    log: logger.child({ module: 'events' }),
+    now: clock.now,
+    publicUrl: config.publicUrl,
+  });
+  return {
+    events,
+    accounts,
+    social,
+    live,
+    chat,
+    roomLog,
+    economy,
+    studio,
+    battles,
+    discovery,
+    jobs,
+    testClock,
+    limits,
+    search,
+    shareCards,
+    liveEvents,
+  };
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { CamelCasePlugin, Kysely, PGliteDialect, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema.ts';
@@ -90,7 +91,8 @@ export function createDatabase(options: DatabaseOptions): DatabaseHandle {
       Client: PreparingClient,
       connectionString: options.url,
       max: options.poolSize ?? 10,
-      ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
+      // `public` too: extensions (pg_trgm) are per database and installed there, not per schema.
+      ...(options.schema ? { options: `-c search_path=${options.schema},public` } : {}),
       types: {
         getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
           oid === INT8_OID
@@ -108,6 +110,8 @@ export function createDatabase(options: DatabaseOptions): DatabaseHandle {
   const pglite = new PGlite({
     ...(options.dataDir ? { dataDir: path.resolve(options.dataDir) } : {}),
     parsers: { [INT8_OID]: parseInt8, [INT8_ARRAY_OID]: parseInt8Array },
+    // Search's typo tolerance (migration 0014 creates it in the database).
+    extensions: { pg_trgm },
   });
   const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }), plugins });
   return { db, dialect: 'pglite', close: () => db.destroy() };

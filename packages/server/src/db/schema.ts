@@ -33,6 +33,11 @@ export interface Database {
   sessionMetrics: SessionMetricsTable;
   sessionViewers: SessionViewersTable;
   jobs: JobsTable;
+  liveRankings: LiveRankingsTable;
+  rankingHistory: RankingHistoryTable;
+  rankingState: RankingStateTable;
+  liveEvents: LiveEventsTable;
+  eventRsvps: EventRsvpsTable;
 }
 
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
@@ -122,9 +127,10 @@ export interface FollowsTable {
 export interface NotificationsTable {
   id: Generated<string>;
   userId: string;
-  kind: 'live_started';
+  kind: 'live_started' | 'event_reminder' | 'event_live' | 'event_cancelled';
   actorId: string | null;
   sessionId: string | null;
+  eventId: string | null;
   createdAt: CreatedAt;
   readAt: Date | null;
 }
@@ -424,4 +430,75 @@ export interface JobsTable {
   lastError: string | null;
   failedAt: Date | null;
   createdAt: CreatedAt;
+}
+
+// Events (0013): scheduled LIVEs and who asked to be reminded; see modules/events/README.md.
+export type LiveEventStatus = 'scheduled' | 'live' | 'kept' | 'missed' | 'cancelled';
+export interface LiveEventsTable {
+  id: Generated<string>;
+  creatorId: string;
+  title: string;
+  description: Generated<string>;
+  startsAt: Date;
+  timeZone: string;
+  durationMin: number;
+  coverUrl: string | null;
+  hashtags: Generated<string[]>;
+  status: LiveEventStatus;
+  sessionId: string | null;
+  rsvpCount: Generated<number>;
+  createdAt: CreatedAt;
+  updatedAt: UpdatedAt;
+}
+export type LiveEventRow = Selectable<LiveEventsTable>;
+
+export interface EventRsvpsTable {
+  eventId: string;
+  userId: string;
+  createdAt: CreatedAt;
+}
+
+// Discovery (0012): the stored For You ranking; see modules/discovery/README.md.
+export interface LiveRankingsTable {
+  sessionId: string;
+  creatorId: string;
+  shortId: number;
+  score: number;
+  position: number;
+  explorer: boolean;
+  followers: number;
+  topic: string;
+  hashtags: string[];
+  liveAt: Date;
+  engagement: number;
+  watchMs: number;
+  newFollowers: number;
+  consistency: number;
+  retention: number;
+  pEngagement: number;
+  pWatch: number;
+  pNewFollowers: number;
+  pConsistency: number;
+  pRetention: number;
+  freshness: number;
+  viewers: number;
+  generation: number;
+  computedAt: Date;
+}
+export type LiveRankingRow = Selectable<LiveRankingsTable>;
+
+export interface RankingHistoryTable {
+  sessionId: string;
+  minute: Date;
+  score: number;
+  position: number;
+  rooms: number;
+}
+
+export interface RankingStateTable {
+  id: number;
+  generation: number;
+  computedAt: Date;
+  rooms: number;
+  tookMs: number;
 }

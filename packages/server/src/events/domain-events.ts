@@ -7,6 +7,8 @@ import type { Logger } from 'pino';
  * docs/ARCHITECTURE.md lists who emits and who listens.
  */
 export interface DomainEventMap {
+  /** A LIVE session's first media arrived: the room is LIVE (once per session). */
+  'live.session_started': { sessionId: string; creatorId: string; liveAt: Date };
   /** A LIVE session ended (publisher gone, key regenerated, restart) and its summary is stored. */
   'live.session_ended': { sessionId: string };
   /** A first follow; `ref` is the share link code that brought the follower, if any. */
@@ -19,6 +21,7 @@ export type DomainEventName = keyof DomainEventMap;
 
 /** The declared events, checked against the map above (a name missing here fails to compile). */
 const declared: Record<DomainEventName, true> = {
+  'live.session_started': true,
   'live.session_ended': true,
   'social.followed': true,
   'economy.gift_committed': true,

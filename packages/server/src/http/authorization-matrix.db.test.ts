@@ -1,3 +1,4 @@
+import { formatLocalDateTime } from '@onair/core';
 import type { FastifyInstance } from 'fastify';
 import Fastify from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -23,6 +24,9 @@ interface Ctx {
   sessionId: string;
   /** A new comment by the viewer in that session. */
   freshComment: () => Promise<string>;
+  /** A scheduled LIVE of the creator's that stays scheduled, and one the cancel row cancels. */
+  eventId: string;
+  cancelEventId: string;
 }
 
 const all = (status: number): Record<Who, number> => ({
@@ -394,8 +398,62 @@ const MATRIX: Record<string, Row> = {
     expect: creatorsOnly(200),
   },
   'GET /api/v1/studio/live': { request: () => ({ url: '/api/v1/studio/live' }), expect: creatorsOnly(200) },
+  'GET /api/v1/studio/ranking': {
+    request: () => ({ url: '/api/v1/studio/ranking' }),
+    expect: creatorsOnly(200),
+  },
   'GET /api/v1/studio/export': {
     request: () => ({ url: '/api/v1/studio/export?dataset=sessions' }),
+    expect: creatorsOnly(200),
+  },
+  'GET /api/v1/search': { request: () => ({ url: '/api/v1/search?q=matrix' }), expect: all(200) },
+  'GET /api/v1/tags/trending': { request: () => ({ url: '/api/v1/tags/trending' }), expect: all(200) },
+  'GET /api/v1/tags/:tag': { request: () => ({ url: '/api/v1/tags/matrix' }), expect: all(200) },
+  'POST /api/v1/events': {
+    request: () => ({
+      url: '/api/v1/events',
+      payload: {
+        title: 'Matrix LIVE',
+        startsLocal: formatLocalDateTime(Date.now() + 3 * 86_400_000, 'UTC'),
+        timeZone: 'UTC',
+        durationMin: 30,
+      },
+    }),
+    expect: creatorsOnly(201),
+  },
+  'GET /api/v1/me/events': { request: () => ({ url: '/api/v1/me/events' }), expect: creatorsOnly(200) },
+  'GET /api/v1/events/:id': { request: (c) => ({ url: `/api/v1/events/${c.eventId}` }), expect: all(200) },
+  'GET /api/v1/events/:id.ics': {
+    request: (c) => ({ url: `/api/v1/events/${c.eventId}.ics` }),
+    expect: all(200),
+  },
+  // Only the creator who scheduled it; an admin is not its owner either.
+  'PATCH /api/v1/events/:id': {
+    request: (c) => ({ url: `/api/v1/events/${c.eventId}`, payload: { title: 'Renamed' } }),
+    expect: { anonymous: 401, viewer: 403, creator: 200, admin: 403 },
+  },
+  'POST /api/v1/events/:id/cancel': {
+    request: (c) => ({ url: `/api/v1/events/${c.cancelEventId}/cancel` }),
+    expect: { anonymous: 401, viewer: 403, creator: 200, admin: 403 },
+  },
+  'PUT /api/v1/events/:id/rsvp': {
+    request: (c) => ({ url: `/api/v1/events/${c.eventId}/rsvp` }),
+    expect: signedIn(200),
+  },
+  'DELETE /api/v1/events/:id/rsvp': {
+    request: (c) => ({ url: `/api/v1/events/${c.eventId}/rsvp` }),
+    expect: signedIn(200),
+  },
+  'GET /api/v1/users/:handle/events': {
+    request: (c) => ({ url: `/api/v1/users/${c.creatorHandle}/events` }),
+    expect: all(200),
+  },
+  'GET /api/v1/users/:handle/events.ics': {
+    request: (c) => ({ url: `/api/v1/users/${c.creatorHandle}/events.ics` }),
+    expect: all(200),
+  },
+  'GET /api/v1/studio/consistency': {
+    request: () => ({ url: '/api/v1/studio/consistency?tz=Europe/London' }),
     expect: creatorsOnly(200),
   },
   'GET /': { request: () => ({ url: '/' }), expect: all(200) },
@@ -444,7 +502,25 @@ describe.each(testDatabases())('authorization matrix on $name', (kind) => {
     };
     sessionId = await ensureLive();
     const viewerActor = { id: viewer.user.id, role: 'viewer' as const };
+    const scheduleEvent = async () =>
+      (
+        await app.services.liveEvents.create(
+          { id: creator.user.id, role: 'creator' },
+          {
+            title: 'Matrix event',
+            description: '',
+            startsLocal: formatLocalDateTime(Date.now() + 2 * 86_400_000, 'UTC'),
+            timeZone: 'UTC',
+            durationMin: 30,
+            hashtags: [],
+          },
+        )
+      ).id;
+    const eventId = await scheduleEvent();
+    const cancelEventId = await scheduleEvent();
     ctx = {
+      eventId,
+      cancelEventId,
       viewerId: viewer.user.id,
       creatorHandle: creator.user.handle,
       tokenId: (who) => tokens[who] ?? OTHER_ID,

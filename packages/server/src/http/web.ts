@@ -1,7 +1,9 @@
 import { existsSync, statSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import { type ShareCards, withCard } from '../modules/search/share-cards.ts';
 
 const API_OR_OPS = /^\/(api|metrics|healthz|readyz)(\/|$)/;
 
@@ -9,7 +11,10 @@ const API_OR_OPS = /^\/(api|metrics|healthz|readyz)(\/|$)/;
  * Serves the built web app, with index.html for every non-API path so client-side routes
  * (/@ana, /studio) survive a reload. API and ops paths keep their JSON 404.
  */
-export async function webRoutes(app: FastifyInstance, { dist }: { dist: string }) {
+export async function webRoutes(
+  app: FastifyInstance,
+  { dist, shareCards }: { dist: string; shareCards?: ShareCards | undefined },
+) {
   if (!existsSync(path.join(dist, 'index.html'))) {
     app.log.warn({ dist }, 'web app not built: run `npm run build:web`; serving the API only');
     return;
@@ -26,7 +31,7 @@ export async function webRoutes(app: FastifyInstance, { dist }: { dist: string }
 
   const spa = { config: { auth: 'public' as const }, schema: { hide: true } };
   app.get('/', spa, (_request, reply) => sendIndex(reply));
-  app.get('/*', spa, (request, reply) => {
+  app.get('/*', spa, async (request, reply) => {
     const url = decodeURIComponent(request.url.split('?')[0] ?? '/');
     if (API_OR_OPS.test(url)) return reply.callNotFound();
     const rel = path.normalize(url).slice(1);
@@ -36,6 +41,12 @@ export async function webRoutes(app: FastifyInstance, { dist }: { dist: string }
       return reply.sendFile(rel);
     }
     if (rel.startsWith('assets/') || path.extname(rel)) return reply.callNotFound();
+    // A creator's page, their LIVE or an event: the same index.html, with a link preview in its head.
+    const card = await shareCards?.cardFor(url);
+    if (card) {
+      const html = withCard(await readFile(path.join(dist, 'index.html'), 'utf8'), card);
+      return reply.header('cache-control', 'no-cache').type('text/html; charset=utf-8').send(html);
+    }
     return sendIndex(reply);
   });
 }

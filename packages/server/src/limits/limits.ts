@@ -37,8 +37,14 @@ export function createRateLimits(config: Config, redis?: Redis) {
     reports: createLimiter('reports', { points: 30, durationS: 3600, scope: 'cluster' }, redis),
     /** Gifts per sender: a combo is fast, a script is faster; the coins bound the rest. */
     gifts: createLimiter('gifts', { points: config.GIFT_RATE_PER_S, durationS: 1, scope: 'node' }),
+    /** Scheduled-LIVE changes per creator (create, edit, cancel): each one reschedules jobs and may notify RSVPers. */
+    eventWrites: createLimiter('event-writes', { points: 60, durationS: 3600, scope: 'cluster' }, redis),
+    /** "Remind me" toggles per user. */
+    rsvps: createLimiter('rsvps', { points: 120, durationS: 60, scope: 'cluster' }, redis),
     /** Heart taps and reactions per user: over the rate they are dropped quietly, like a double tap. */
     hearts: createLimiter('hearts', { points: 20, durationS: 2, scope: 'node' }),
+    /** Searches (and tag pages) per client address: typing with suggestions is a few a second. */
+    search: createLimiter('search', { points: 120, durationS: 60, scope: 'node' }),
     /** CSP violation reports per client address: a page's handful, not a log flood. */
     cspReports: createLimiter('csp-reports', { points: 30, durationS: 60, scope: 'node' }),
     /** Frames per WebSocket: past this the socket is closed with 1008. */

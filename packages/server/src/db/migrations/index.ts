@@ -10,6 +10,9 @@ import * as m0008 from './0008_gift_batch.ts';
 import * as m0009 from './0009_gift_batch_compact.ts';
 import * as m0010 from './0010_gift_live_check.ts';
 import * as m0011 from './0011_jobs.ts';
+import * as m0012 from './0012_discovery.ts';
+import * as m0013 from './0013_live_events.ts';
+import * as m0014 from './0014_search.ts';
 
 /** Every migration, in order. Names are permanent once released: they are the keys in kysely_migration. */
 export const migrations: Record<string, Migration> = {
@@ -24,4 +27,7 @@ export const migrations: Record<string, Migration> = {
   '0009_gift_batch_compact': m0009,
   '0010_gift_live_check': m0010,
   '0011_jobs': m0011,
+  '0012_discovery': m0012,
+  '0013_live_events': m0013,
+  '0014_search': m0014,
 };

@@ -7,7 +7,10 @@
 import type { Db } from '../../db/database.ts';
 import { publicUser } from '../accounts/public-user.ts';
 
-export function liveRooms(db: Db, opts: { limit: number; followerId?: string | undefined }) {
+export function liveRooms(
+  db: Db,
+  opts: { limit: number; followerId?: string | undefined; sessionIds?: string[] | undefined },
+) {
   let q = db
     .selectFrom('rooms as r')
     .innerJoin('liveSessions as s', 's.id', 'r.currentSessionId')
@@ -24,6 +27,10 @@ export function liveRooms(db: Db, opts: { limit: number; followerId?: string | u
     .select(publicUser('u'))
     .where('r.state', '=', 'live')
     .where('s.status', '=', 'live');
+  if (opts.sessionIds) {
+    if (opts.sessionIds.length === 0) return Promise.resolve([]);
+    q = q.where('s.id', 'in', opts.sessionIds);
+  }
   if (opts.followerId) {
     const followerId = opts.followerId;
     q = q.where((eb) =>

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signup, testApp } from '../../test/app.ts';
 import { type TestDatabaseHandle, testDatabases } from '../../test/databases.ts';
+import { eventually } from '../../test/eventually.ts';
 
 const INFO = { videoCodec: 'H264', audioCodec: 'AAC', width: 720, height: 1280, fps: 30 };
 
@@ -117,8 +118,11 @@ describe.each(testDatabases())('live rooms and sessions on $name', (kind) => {
     });
     expect(room.session.video).toEqual({ codec: 'H264', width: 720, height: 1280, fps: 30 });
 
-    const feed = (await app.inject('/api/v1/feed')).json();
-    expect(feed.items).toHaveLength(1);
+    // For You lists ranked rooms: going LIVE brings the ranking round forward to the worker's next poll.
+    const feed = await eventually('the room ranked in For You', async () => {
+      const page = (await app.inject('/api/v1/feed')).json();
+      return page.items.length === 1 && page;
+    });
     expect(feed.items[0]).toMatchObject({
       sessionId: streamId,
       title: 'Sunday pasta',

@@ -73,6 +73,17 @@ export function latestSession(db: Db, creatorId: string): Promise<LiveSessionRow
     .executeTakeFirst();
 }
 
+export function latestLiveSession(db: Db, creatorId: string): Promise<LiveSessionRow | undefined> {
+  return db
+    .selectFrom('liveSessions')
+    .selectAll()
+    .where('creatorId', '=', creatorId)
+    .where('liveAt', 'is not', null)
+    .orderBy('startedAt', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+}
+
 export function markLive(
   db: Db,
   id: string,

@@ -1,4 +1,4 @@
-import { Feed, FeedQuery, HandleParams, MyRoom, Room, UpdateRoomBody } from '@onair/protocol';
+import { HandleParams, MyRoom, Room, UpdateRoomBody } from '@onair/protocol';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { LiveService } from './live.service.ts';
@@ -52,13 +52,5 @@ export async function liveRoutes(app: FastifyInstance, { live }: { live: LiveSer
       },
     },
     (request) => live.room(request.actor, request.params.handle),
-  );
-  r.get(
-    '/feed',
-    {
-      config: { auth: 'public' },
-      schema: { tags, summary: 'Creators LIVE now', querystring: FeedQuery, response: { 200: Feed } },
-    },
-    (request) => live.feed(request.actor, request.query),
   );
 }

@@ -1,5 +1,5 @@
 import type { Actor } from '@onair/core';
-import type { Feed, MyRoom, Room, ServerFrame, Topic, UpdateRoomBody } from '@onair/protocol';
+import type { Feed, LiveCard, MyRoom, Room, ServerFrame, Topic, UpdateRoomBody } from '@onair/protocol';
 import type { Logger } from 'pino';
 import { requireAccess } from '../../access.ts';
 import type { Db } from '../../db/database.ts';
@@ -26,7 +26,7 @@ export interface LiveDeps {
   accounts: AccountsService;
   social: SocialService;
   bus: Bus;
-  /** Where `live.session_ended` is told, once a session's end is stored. */
+  /** Where `live.session_started` and `live.session_ended` are told, once stored. */
   events: Pick<DomainEvents, 'emit'>;
   log: Logger;
   /** rtmp://host:port/live as shown to creators for OBS. */
@@ -148,6 +148,11 @@ export function createLiveService(deps: LiveDeps) {
       log.info({ sessionId: streamId, creatorId: session.creatorId, info }, 'room is LIVE');
       emitStream(streamId, 'live');
       await social.notifyLive(session.creatorId, session.id);
+      await events.emit('live.session_started', {
+        sessionId: session.id,
+        creatorId: session.creatorId,
+        liveAt: session.liveAt ?? now(),
+      });
     },
 
     async unpublished(streamId: string, reason: UnpublishReason) {
@@ -248,6 +253,11 @@ export function createLiveService(deps: LiveDeps) {
       return room?.state === 'live' ? room.currentSessionId : null;
     },
 
+    /** The creator's latest session that went LIVE (LIVE now or ended), if any. */
+    async lastSessionOf(creatorId: string): Promise<string | null> {
+      return (await repo.latestLiveSession(db, creatorId))?.id ?? null;
+    },
+
     async setPinned(sessionId: string, commentId: string | null): Promise<void> {
       await repo.setPinned(db, sessionId, commentId);
     },
@@ -262,6 +272,11 @@ export function createLiveService(deps: LiveDeps) {
     ): Promise<void> {
       await ensureRoom(creatorId);
       await repo.updateRoom(db, creatorId, patch);
+    },
+
+    /** Viewers of a LIVE session as its feed card shows them (0 before media is wired). */
+    viewerCount(sessionId: string): number {
+      return media?.viewerCount?.(sessionId) ?? 0;
     },
 
     /** creatorId → the LIVE session each is broadcasting now; creators not LIVE are absent. */
@@ -283,6 +298,16 @@ export function createLiveService(deps: LiveDeps) {
         followerId: query.tab === 'following' ? actor?.id : undefined,
       });
       return { items: rows.map((r) => presentCard(r, media?.viewerCount?.(r.sessionId) ?? 0)) };
+    },
+
+    /** Feed cards of these sessions, in the order given; sessions no longer LIVE are left out. */
+    async cards(sessionIds: string[]): Promise<LiveCard[]> {
+      const rows = await feedReadModel.liveRooms(db, { limit: sessionIds.length, sessionIds });
+      const byId = new Map(rows.map((r) => [r.sessionId, r]));
+      return sessionIds.flatMap((id) => {
+        const r = byId.get(id);
+        return r ? [presentCard(r, media?.viewerCount?.(id) ?? 0)] : [];
+      });
     },
   };
 }

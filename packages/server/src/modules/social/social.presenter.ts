@@ -21,8 +21,24 @@ export function presentNotification(n: NotificationRow): Notification {
     kind: n.kind,
     actor,
     sessionId: n.sessionId,
-    text: actor ? `${actor.displayName} is LIVE now` : 'A creator you follow is LIVE now',
+    eventId: n.eventId,
+    text: notificationText(n.kind, actor?.displayName ?? null),
     createdAt: n.createdAt.toISOString(),
     readAt: n.readAt?.toISOString() ?? null,
   };
+}
+
+function notificationText(kind: Notification['kind'], name: string | null): string {
+  const who = name ?? 'A creator';
+  switch (kind) {
+    case 'live_started':
+      return name ? `${name} is LIVE now` : 'A creator you follow is LIVE now';
+    // The job may run a little late, or the event may have been scheduled minutes ahead: "soon".
+    case 'event_reminder':
+      return `${who}'s scheduled LIVE starts soon`;
+    case 'event_live':
+      return `${who} is LIVE now, as scheduled`;
+    case 'event_cancelled':
+      return `${who} cancelled a scheduled LIVE`;
+  }
 }

@@ -77,6 +77,33 @@ export async function notifyFollowersLive(
   return rows;
 }
 
+export type EventNotificationKind = 'event_reminder' | 'event_live' | 'event_cancelled';
+
+/**
+ * One notification per user about one event, at most once per (user, kind, event): the unique
+ * index makes a job that runs twice, or two nodes racing, store nothing the second time. Returns
+ * only the rows this call created, so only those are pushed.
+ */
+export async function notifyAboutEvent(
+  db: Db,
+  input: {
+    userIds: readonly string[];
+    kind: EventNotificationKind;
+    eventId: string;
+    actorId: string;
+    sessionId: string | null;
+  },
+): Promise<{ id: string; userId: string; createdAt: Date }[]> {
+  if (input.userIds.length === 0) return [];
+  const { rows } = await sql<{ id: string; userId: string; createdAt: Date }>`
+    insert into notifications (user_id, kind, actor_id, event_id, session_id)
+    select u, ${input.kind}, ${input.actorId}, ${input.eventId}, ${input.sessionId}
+    from unnest(${sql.val(input.userIds)}::uuid[]) as u
+    on conflict (user_id, kind, event_id) where event_id is not null do nothing
+    returning id, user_id, created_at`.execute(db);
+  return rows;
+}
+
 export function listNotifications(
   db: Db,
   userId: string,
@@ -86,7 +113,7 @@ export function listNotifications(
   let q = db
     .selectFrom('notifications as n')
     .leftJoin('users as a', 'a.id', 'n.actorId')
-    .select(['n.id', 'n.kind', 'n.sessionId', 'n.createdAt', 'n.readAt'])
+    .select(['n.id', 'n.kind', 'n.sessionId', 'n.eventId', 'n.createdAt', 'n.readAt'])
     .select(publicUserAs('a', 'actor'))
     .where('n.userId', '=', userId);
   if (before) {

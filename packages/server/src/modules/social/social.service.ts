@@ -95,6 +95,7 @@ export function createSocialService({ db, accounts, bus, events, log, now = () =
             id: n.id,
             kind: 'live_started',
             sessionId,
+            eventId: null,
             createdAt: n.createdAt,
             readAt: null,
             actorId: creator?.id ?? null,
@@ -112,6 +113,52 @@ export function createSocialService({ db, accounts, bus, events, log, now = () =
       }
       log.info({ creatorId, sessionId, notified: created.length }, 'followers notified');
       return created.length;
+    },
+
+    /**
+     * Notifies users about a scheduled LIVE (a reminder, "is LIVE now", a cancellation), at most once
+     * per user, kind and event. `trx` lets the caller store them with the change that calls for them
+     * (a job's run); call `push()` once that has committed to reach the users' open sockets.
+     */
+    async notifyEvent(
+      input: {
+        userIds: readonly string[];
+        kind: repo.EventNotificationKind;
+        eventId: string;
+        actorId: string;
+        sessionId?: string | null;
+      },
+      trx: Db = db,
+    ): Promise<{ created: number; push: () => Promise<void> }> {
+      const created = await repo.notifyAboutEvent(trx, { ...input, sessionId: input.sessionId ?? null });
+      const push = async () => {
+        if (created.length === 0) return;
+        const actor = await accounts.getById(input.actorId);
+        for (const n of created) {
+          const frame: ServerFrame = {
+            type: 'notification',
+            notification: presentNotification({
+              id: n.id,
+              kind: input.kind,
+              sessionId: input.sessionId ?? null,
+              eventId: input.eventId,
+              createdAt: n.createdAt,
+              readAt: null,
+              actorId: actor?.id ?? null,
+              actorHandle: actor?.handle ?? null,
+              actorDisplayName: actor?.displayName ?? null,
+              actorBio: actor?.bio ?? null,
+              actorAvatarUrl: actor?.avatarUrl ?? null,
+              actorRole: actor?.role ?? null,
+              actorCreatedAt: actor ? new Date(actor.createdAt) : null,
+            }),
+          };
+          bus
+            .publish(topics.user(n.userId), frame)
+            .catch((err) => log.warn({ err }, 'notification push failed'));
+        }
+      };
+      return { created: created.length, push };
     },
 
     async notifications(

@@ -182,6 +182,33 @@ export async function followerActivity(db: Db, creatorId: string, since: Date) {
   return { rows, followers: Number(followers.n) };
 }
 
+/**
+ * The same visits per UTC hour (the hour's start), for a heatmap in an IANA zone: the zone's rules
+ * place each hour, which SQL with one offset could not. At most 24 × days rows.
+ */
+export async function followerActivityHourly(db: Db, creatorId: string, since: Date) {
+  const { rows } = await sql<{ hourStart: Date; visits: number }>`
+    select date_trunc('hour', sv.first_at at time zone 'UTC') at time zone 'UTC' as hour_start,
+           count(*)::int8 as visits
+    from session_viewers sv join follows f on f.follower_id = sv.viewer_id and f.creator_id = ${creatorId}
+    where sv.first_at >= ${since}
+    group by hour_start`.execute(db);
+  return rows.map((r) => ({ hourStart: new Date(r.hourStart).getTime(), visits: Number(r.visits) }));
+}
+
+/** When the creator's sessions went LIVE since `since` (live domain's `live_sessions`), for streaks. */
+export async function liveStarts(db: Db, creatorId: string, since: Date): Promise<number[]> {
+  const rows = await db
+    .selectFrom('liveSessions')
+    .select('liveAt')
+    .where('creatorId', '=', creatorId)
+    .where('liveAt', 'is not', null)
+    .where('liveAt', '>=', since)
+    .orderBy('liveAt', 'desc')
+    .execute();
+  return rows.map((r) => r.liveAt!.getTime());
+}
+
 /** Ended sessions whose figures were never computed (the server stopped before it could). */
 export async function endedWithoutRollup(db: Db, creatorId: string, limit: number): Promise<string[]> {
   const { rows } = await sql<{ id: string }>`

@@ -1,6 +1,8 @@
 import {
   IdParams,
   StudioAudience,
+  StudioConsistency,
+  StudioConsistencyQuery,
   StudioExportQuery,
   StudioHeatmap,
   StudioHeatmapQuery,
@@ -84,6 +86,19 @@ export async function studioRoutes(app: FastifyInstance, { studio }: { studio: S
       },
     },
     (request) => studio.heatmap(request.actor, request.query),
+  );
+  r.get(
+    '/studio/consistency',
+    {
+      config: { auth: 'user' },
+      schema: {
+        tags,
+        summary: 'Weekly streak, LIVE days, scheduled events kept and the best time to schedule the next',
+        querystring: StudioConsistencyQuery,
+        response: { 200: StudioConsistency },
+      },
+    },
+    (request) => studio.consistency(request.actor, request.query),
   );
   r.get(
     '/studio/insights',

@@ -3,6 +3,8 @@ import {
   bucketStart,
   classifyViewer,
   coachingInsights,
+  hourOfWeekCellsInZone,
+  normalizeTimeZone,
   rotateHourOfWeek,
   slotLabel,
   type TrendBucket,
@@ -10,6 +12,7 @@ import {
 import {
   MAX_RANGE_DAYS,
   type StudioAudience,
+  type StudioConsistency,
   type StudioExportQuery,
   type StudioHeatmap,
   type StudioInsights,
@@ -22,8 +25,9 @@ import {
 import type { Logger } from 'pino';
 import { requireAccess } from '../../access.ts';
 import type { Db } from '../../db/database.ts';
-import { AppError, notFound } from '../../errors.ts';
+import { AppError, badRequest, notFound } from '../../errors.ts';
 import type { DomainEvents } from '../../events/domain-events.ts';
+import { createConsistency } from './consistency.ts';
 import { createLiveCounters } from './live-counters.ts';
 import type { MetricsRecorder } from './recorder.ts';
 import { createSessionFigures } from './session-figures.ts';
@@ -248,24 +252,29 @@ export function createStudioService({
 
   async function heatmap(
     actor: Actor | null,
-    q: { tzOffsetMin: number; days: number },
+    q: { tzOffsetMin: number; days: number; tz?: string | undefined },
   ): Promise<StudioHeatmap> {
     const me = own(actor);
+    const zone = q.tz === undefined ? null : normalizeTimeZone(q.tz);
+    if (q.tz !== undefined && !zone)
+      throw badRequest('studio.time_zone_invalid', `"${q.tz}" is not a time zone we know.`);
     await finalizeMissing(me.id);
-    const { rows, followers } = await readModel.followerActivity(
-      db,
-      me.id,
-      new Date(now() - q.days * DAY_MS),
-    );
-    const utc = new Array<number>(168).fill(0);
-    for (const r of rows) utc[r.how] = r.visits;
-    const cells = rotateHourOfWeek(utc, q.tzOffsetMin);
+    const since = new Date(now() - q.days * DAY_MS);
+    const { rows, followers } = await readModel.followerActivity(db, me.id, since);
+    let cells: number[];
+    if (zone) {
+      cells = hourOfWeekCellsInZone(await readModel.followerActivityHourly(db, me.id, since), zone);
+    } else {
+      const utc = new Array<number>(168).fill(0);
+      for (const r of rows) utc[r.how] = r.visits;
+      cells = rotateHourOfWeek(utc, q.tzOffsetMin);
+    }
     const best = cells
       .map((visits, hourOfWeek) => ({ hourOfWeek, label: slotLabel(hourOfWeek), visits }))
       .filter((c) => c.visits > 0)
       .sort((a, b) => b.visits - a.visits || a.hourOfWeek - b.hourOfWeek)
       .slice(0, 3);
-    return { tzOffsetMin: q.tzOffsetMin, days: q.days, followers, cells, best };
+    return { tzOffsetMin: q.tzOffsetMin, timeZone: zone, days: q.days, followers, cells, best };
   }
 
   async function insights(actor: Actor | null, q: { tzOffsetMin: number }): Promise<StudioInsights> {
@@ -304,6 +313,8 @@ export function createStudioService({
     },
   });
 
+  const consistency = createConsistency({ db, now, heatmap });
+
   const api = {
     recorder,
     list,
@@ -313,6 +324,8 @@ export function createStudioService({
     heatmap,
     insights,
     liveCounters: (actor: Actor | null): Promise<StudioLive> => counters(own(actor)),
+    consistency: (actor: Actor | null, q: { tz: string }): Promise<StudioConsistency> =>
+      consistency(own(actor), q.tz),
     exportCsv: (actor: Actor | null, q: StudioExportQuery): Promise<{ filename: string; body: string }> =>
       exportCsv(own(actor), q),
 
