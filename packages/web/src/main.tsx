@@ -13,6 +13,7 @@ import './styles/live.css';
 import './styles/room.css';
 import './styles/wallet.css';
 import './styles/gifts.css';
+import './styles/search.css';
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');

@@ -1,5 +1,6 @@
 import { Route, Routes } from 'react-router';
 import { AppShell } from '../components/AppShell.tsx';
+import { EventPage } from '../events/EventPage.tsx';
 import { EarningsPage } from '../pages/EarningsPage.tsx';
 import { EditProfilePage } from '../pages/EditProfilePage.tsx';
 import { FeedPage } from '../pages/FeedPage.tsx';
@@ -12,6 +13,8 @@ import { SignupPage } from '../pages/SignupPage.tsx';
 import { StudioPage } from '../pages/StudioPage.tsx';
 import { WalletPage } from '../pages/WalletPage.tsx';
 import { WatchRoute } from '../pages/WatchPage.tsx';
+import { SearchPage } from '../search/SearchPage.tsx';
+import { TagPage } from '../search/TagPage.tsx';
 import { RequireAuth } from './RequireAuth.tsx';
 
 export function App() {
@@ -22,6 +25,9 @@ export function App() {
         <Route path="following" element={<FollowingPage />} />
         <Route path="login" element={<LoginPage />} />
         <Route path="signup" element={<SignupPage />} />
+        <Route path="search" element={<SearchPage />} />
+        <Route path="tag/:tag" element={<TagPage />} />
+        <Route path="events/:id" element={<EventPage />} />
         <Route
           path="go-live"
           element={

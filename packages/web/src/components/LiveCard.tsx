@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { Link } from 'react-router';
 import { compactCount } from '../lib/format.ts';
 import { topicLabel } from '../lib/topics.ts';
+import { HashtagLinks } from '../search/Hashtags.tsx';
 import { Avatar } from './Avatar.tsx';
 import { EyeIcon } from './Icons.tsx';
 
@@ -18,6 +19,7 @@ export function LiveCard({ card }: { card: LiveCardData }) {
       className="live-card"
       data-testid="live-card"
       data-session-id={card.sessionId}
+      data-handle={creator.handle}
     >
       {thumb ? (
         <img
@@ -43,6 +45,11 @@ export function LiveCard({ card }: { card: LiveCardData }) {
         </span>
       </span>
       <span className="live-card-bottom">
+        {card.ranking?.explore ? (
+          <span className="live-card-new" data-testid="new-creator">
+            New creator
+          </span>
+        ) : null}
         <span className="live-card-title">{title}</span>
         <span className="live-card-creator">
           <Avatar user={creator} size={20} />
@@ -60,7 +67,11 @@ export function LiveGrid({ cards, label }: { cards: LiveCardData[]; label: strin
     <ul className="live-grid" aria-label={label}>
       {cards.map((c) => (
         <li key={c.sessionId}>
-          <LiveCard card={c} />
+          <div className="live-card-wrap">
+            <LiveCard card={c} />
+            {/* Beside the card, not in it: a link inside the card's link is not valid HTML. */}
+            <HashtagLinks tags={c.hashtags} className="hashtag-row live-card-tags" />
+          </div>
         </li>
       ))}
     </ul>

@@ -16,8 +16,9 @@ export function notificationText(n: Notification): string {
   return n.text;
 }
 
-/** Where a notification leads: the creator's LIVE. */
+/** Where a notification leads: the creator's LIVE, or the scheduled event it is about. */
 export function notificationHref(n: Notification): string | null {
+  if (n.eventId && n.kind !== 'event_live') return `/events/${n.eventId}`;
   return n.actor ? `/@${n.actor.handle}/live` : null;
 }
 
@@ -215,9 +216,11 @@ function NotificationItem({ notification: n, fresh }: { notification: Notificati
       {n.actor ? (
         <span className="notif-avatar">
           <Avatar user={n.actor} size={44} />
-          <span className="notif-avatar-live" aria-hidden="true">
-            LIVE
-          </span>
+          {n.kind === 'live_started' || n.kind === 'event_live' ? (
+            <span className="notif-avatar-live" aria-hidden="true">
+              LIVE
+            </span>
+          ) : null}
         </span>
       ) : (
         <span className="notif-avatar notif-avatar-none" aria-hidden="true">

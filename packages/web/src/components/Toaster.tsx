@@ -60,6 +60,8 @@ function Toast({
 
   const href = notificationHref(n);
   const text = notificationText(n);
+  // Reminders and cancellations are about a scheduled LIVE, not one on air now.
+  const live = n.kind === 'live_started' || n.kind === 'event_live';
   return (
     <article
       className="toast"
@@ -72,14 +74,18 @@ function Toast({
     >
       {n.actor ? <Avatar user={n.actor} size={40} /> : null}
       <p className="toast-text">
-        <span className="live-pill" aria-hidden="true">
-          LIVE
-        </span>{' '}
+        {live ? (
+          <>
+            <span className="live-pill" aria-hidden="true">
+              LIVE
+            </span>{' '}
+          </>
+        ) : null}
         {text}
       </p>
       {href ? (
         <Link to={href} className="btn btn-primary btn-sm" onClick={() => onDismiss(n.id)}>
-          Watch
+          {live ? 'Watch' : 'View'}
         </Link>
       ) : null}
       <button

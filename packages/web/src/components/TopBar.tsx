@@ -1,5 +1,6 @@
 import { Link, useLocation } from 'react-router';
 import { useSession } from '../app/session.tsx';
+import { SearchBox } from '../search/SearchBox.tsx';
 import { Avatar } from './Avatar.tsx';
 import { Wordmark } from './Logo.tsx';
 import { NotificationBell } from './NotificationBell.tsx';
@@ -12,6 +13,7 @@ export function TopBar() {
   return (
     <header className="topbar">
       <Wordmark className="topbar-wordmark" />
+      <SearchBox />
       <div className="topbar-actions">
         {loading || onAuthPage ? null : user ? (
           <>

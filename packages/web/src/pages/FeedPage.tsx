@@ -1,97 +1,36 @@
-import type { LiveCard } from '@onair/protocol';
-import { useCallback, useEffect, useState } from 'react';
 import { Link, useLocation, useSearchParams } from 'react-router';
-import { api } from '../app/api.ts';
-import { useNotificationFrames, useOnReconnect } from '../app/realtime.tsx';
 import { useSession } from '../app/session.tsx';
 import { EmptyState } from '../components/EmptyState.tsx';
 import { FeedHeader, type FeedTab } from '../components/FeedTabs.tsx';
-import { FormError } from '../components/FormMessage.tsx';
-import { BroadcastIcon, FollowingIcon } from '../components/Icons.tsx';
-import { LiveGrid } from '../components/LiveCard.tsx';
+import { FollowingIcon } from '../components/Icons.tsx';
 import { PageLoading } from '../components/PageLoading.tsx';
-import { errorMessage } from '../lib/errors.ts';
+import { FeedList } from '../feed/FeedList.tsx';
+import { TopicChips, topicParam } from '../feed/TopicChips.tsx';
 import { useDocumentTitle } from '../lib/useDocumentTitle.ts';
-import { useVisibleInterval } from '../lib/useVisibleInterval.ts';
-
-const REFRESH_MS = 15_000;
+import { TrendingChips } from '../search/TrendingChips.tsx';
 
 export function FeedPage() {
   const [params] = useSearchParams();
   const tab: FeedTab = params.get('tab') === 'following' ? 'following' : 'foryou';
+  // Categories rank For You only; Following lists everyone you follow.
+  const topic = tab === 'foryou' ? topicParam(params.get('topic')) : undefined;
   useDocumentTitle(tab === 'following' ? 'Following LIVE' : undefined);
   const { user, loading } = useSession();
   return (
     <div className="page page-wide">
       <FeedHeader current={tab} signedIn={user !== null} />
+      {tab === 'foryou' ? <TopicChips current={topic} /> : null}
+      {tab === 'foryou' ? <TrendingChips /> : null}
       <section id="feed-panel" role="tabpanel" aria-labelledby={`tab-${tab}`}>
         {loading ? (
           <PageLoading />
         ) : tab === 'following' && !user ? (
           <SignedOutFollowing />
         ) : (
-          <Feed key={`${tab}:${user?.id ?? ''}`} tab={tab} />
+          <FeedList key={`${tab}:${topic ?? ''}:${user?.id ?? ''}`} tab={tab} topic={topic} />
         )}
       </section>
     </div>
-  );
-}
-
-/** One tab's cards: refreshed every 15 s, when someone you follow goes LIVE, and after a reconnect. */
-function Feed({ tab }: { tab: FeedTab }) {
-  const [items, setItems] = useState<LiveCard[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
-
-  const load = useCallback(async () => {
-    try {
-      const feed = await api.feed(tab);
-      setItems(feed.items);
-      setError(null);
-    } catch (err) {
-      setError(errorMessage(err));
-    }
-  }, [tab]);
-
-  useEffect(() => {
-    void load();
-  }, [load]);
-  useVisibleInterval(() => void load(), REFRESH_MS);
-  useNotificationFrames(() => void load());
-  useOnReconnect(() => void load());
-
-  if (items === null)
-    return error ? <FormError message={error} /> : <PageLoading label="Loading LIVE streams…" />;
-  return (
-    <>
-      {error ? <FormError message={error} /> : null}
-      {items.length > 0 ? (
-        <LiveGrid cards={items} label={tab === 'following' ? 'LIVE from people you follow' : 'LIVE now'} />
-      ) : tab === 'following' ? (
-        <EmptyState
-          icon={<FollowingIcon size={44} />}
-          title="Nobody you follow is LIVE"
-          actions={
-            <Link to="/" className="btn btn-secondary btn-lg">
-              See who's LIVE
-            </Link>
-          }
-        >
-          <p>Creators you follow will show up here when they go LIVE.</p>
-        </EmptyState>
-      ) : (
-        <EmptyState
-          icon={<BroadcastIcon size={44} />}
-          title="No one is LIVE right now"
-          actions={
-            <Link to="/go-live" className="btn btn-primary btn-lg">
-              Go LIVE
-            </Link>
-          }
-        >
-          <p>When creators on this server go LIVE, their streams show up here. Why not be the first?</p>
-        </EmptyState>
-      )}
-    </>
   );
 }
 

@@ -12,6 +12,7 @@ import { FormError } from '../components/FormMessage.tsx';
 import { BroadcastIcon, CalendarIcon, LogOutIcon, ProfileIcon, SettingsIcon } from '../components/Icons.tsx';
 import { PageLoading } from '../components/PageLoading.tsx';
 import { RoleBadge } from '../components/RoleBadge.tsx';
+import { UpcomingEvents } from '../events/UpcomingEvents.tsx';
 import { errorMessage } from '../lib/errors.ts';
 import { durationLabel, followersLabel, joinedLabel, shortDate } from '../lib/format.ts';
 import { useDocumentTitle } from '../lib/useDocumentTitle.ts';
@@ -161,6 +162,7 @@ function ProfileView({ user, own }: { user: PublicUser; own: boolean }) {
           {own ? <OwnProfileActions /> : null}
         </div>
       </section>
+      <UpcomingEvents handle={user.handle} />
       <section className="profile-lives" aria-labelledby="lives-title">
         <h2 id="lives-title" className="section-title">
           Past LIVEs

@@ -1,7 +1,9 @@
 import { NavLink, Route, Routes } from 'react-router';
+import { StudioEvents } from '../events/StudioEvents.tsx';
 import { useDocumentTitle } from '../lib/useDocumentTitle.ts';
 import { Audience, BestTimes } from '../studio/Audience.tsx';
 import { Overview } from '../studio/Overview.tsx';
+import { Ranking } from '../studio/Ranking.tsx';
 import { SessionDetailPage } from '../studio/SessionDetail.tsx';
 import { Trends } from '../studio/Trends.tsx';
 import '../studio/studio.css';
@@ -11,6 +13,8 @@ const TABS = [
   { to: '/studio/trends', label: 'Trends', end: false },
   { to: '/studio/audience', label: 'Audience', end: false },
   { to: '/studio/best-times', label: 'Best times', end: false },
+  { to: '/studio/ranking', label: 'Ranking', end: false },
+  { to: '/studio/events', label: 'Events', end: false },
 ];
 
 /** The creator studio: sessions and live dashboard, per-session detail, trends, audience, best times. */
@@ -39,6 +43,8 @@ export function StudioPage() {
         <Route path="trends" element={<Trends />} />
         <Route path="audience" element={<Audience />} />
         <Route path="best-times" element={<BestTimes />} />
+        <Route path="ranking" element={<Ranking />} />
+        <Route path="events" element={<StudioEvents />} />
       </Routes>
     </div>
   );

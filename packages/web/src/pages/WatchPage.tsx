@@ -26,6 +26,7 @@ import { FloatingLayer } from '../room/Hearts.tsx';
 import { LiveRoomProvider } from '../room/RoomContext.tsx';
 import { ChatPanel, RoomActions, RoomBottom, RoomDialogs, RoomSettingsButton } from '../room/RoomStage.tsx';
 import { ViewerCount } from '../room/ViewerCount.tsx';
+import { HashtagLink } from '../search/Hashtags.tsx';
 import { NotFoundPage } from './NotFoundPage.tsx';
 
 /** `/:at/live` is a LIVE only when the segment starts with "@". */
@@ -289,9 +290,7 @@ function RoomTags({ room }: { room: Room }) {
     <p className="watch-tags">
       <span className="topic-chip">{topicLabel(room.topic)}</span>
       {room.hashtags.map((tag) => (
-        <span key={tag} className="hashtag">
-          #{tag}
-        </span>
+        <HashtagLink key={tag} tag={tag} />
       ))}
     </p>
   );
@@ -328,9 +327,7 @@ function SidePanel({
         <p className="watch-side-meta">
           <span className="topic-chip">{topicLabel(room.topic)}</span>
           {room.hashtags.map((tag) => (
-            <span key={tag} className="hashtag">
-              #{tag}
-            </span>
+            <HashtagLink key={tag} tag={tag} />
           ))}
           {session.liveAt ? (
             <span className="watch-side-since">

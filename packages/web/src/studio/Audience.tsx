@@ -1,6 +1,7 @@
 import { api } from '../app/api.ts';
 import { Avatar } from '../components/Avatar.tsx';
 import { PageLoading } from '../components/PageLoading.tsx';
+import { browserTimeZone } from '../events/zones.ts';
 import { compactCount, followersLabel, relativeTime } from '../lib/format.ts';
 import { CsvLink, Figure, minutesLabel, TZ_OFFSET, useLoad } from './common.tsx';
 
@@ -122,7 +123,8 @@ const hourLabel = (h: number) => (h === 0 ? '12a' : h < 12 ? `${h}a` : h === 12 
 
 /** When your followers watch LIVEs, per hour of the week in your time zone. */
 export function BestTimes() {
-  const { data, error } = useLoad(() => api.studioHeatmap({ tzOffsetMin: TZ_OFFSET, days: 28 }), 'heatmap');
+  // The zone, not today's offset: hours before and after a DST change each land where they were lived.
+  const { data, error } = useLoad(() => api.studioHeatmap({ tz: browserTimeZone(), days: 28 }), 'heatmap');
   if (error) return <p className="form-error">{error}</p>;
   if (!data) return <PageLoading />;
   const max = Math.max(1, ...data.cells);

@@ -30,6 +30,8 @@ interface ChartProps {
   time?: boolean;
   leftLabel?: string;
   rightLabel?: string;
+  /** The right axis runs from 1 at the top down (a rank, where 1 is best). */
+  rightIsRank?: boolean;
   testId?: string;
   /** Half a step of room at both ends (bars need it; charts shown one above the other should agree). */
   pad?: boolean;
@@ -81,6 +83,7 @@ export function Chart({
   time = true,
   leftLabel,
   rightLabel,
+  rightIsRank,
   testId,
   pad,
 }: ChartProps) {
@@ -106,7 +109,14 @@ export function Chart({
       scales: {
         x: padX ? { time, range: (_u, min, max) => [min - step / 2, max + step / 2] } : { time },
         left: { auto: true, range: (_u, _min, max) => [0, Math.max(1, max * 1.1)] },
-        ...(hasRight ? { right: { auto: true, range: (_u, _min, max) => [0, Math.max(1, max * 1.1)] } } : {}),
+        ...(hasRight
+          ? {
+              right: rightIsRank
+                ? // Half a rank of room each side, so #1 is not drawn on the frame's top edge.
+                  { auto: true, dir: -1 as const, range: (_u, _min, max) => [0.5, Math.max(2, max) + 0.5] }
+                : { auto: true, range: (_u, _min, max) => [0, Math.max(1, max * 1.1)] },
+            }
+          : {}),
       },
       legend: { show: true, live: false },
       cursor: { points: { size: 7 } },
@@ -209,7 +219,7 @@ export function Chart({
       resize.disconnect();
       plot.destroy();
     };
-  }, [x, series, height, time, leftLabel, rightLabel, pad, layout]);
+  }, [x, series, height, time, leftLabel, rightLabel, rightIsRank, pad, layout]);
 
   return <div className="studio-chart" ref={box} data-testid={testId} />;
 }
