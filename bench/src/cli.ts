@@ -3,6 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { accounts } from './scenarios/accounts.ts';
 import { battle } from './scenarios/battle.ts';
+import { discovery } from './scenarios/discovery.ts';
 import { fanout } from './scenarios/fanout.ts';
 import { giftFunction } from './scenarios/gift-function.ts';
 import { gifts } from './scenarios/gifts.ts';
@@ -10,7 +11,7 @@ import { latency } from './scenarios/latency.ts';
 import { metrics } from './scenarios/metrics.ts';
 import type { Scenario } from './types.ts';
 
-const SCENARIOS: Scenario[] = [accounts, latency, gifts, giftFunction, fanout, battle, metrics];
+const SCENARIOS: Scenario[] = [accounts, latency, gifts, giftFunction, fanout, battle, metrics, discovery];
 const RESULTS = fileURLToPath(new URL('../results', import.meta.url));
 
 function usage(): string {
