@@ -482,6 +482,7 @@ export interface LiveRankingsTable {
   pRetention: number;
   freshness: number;
   viewers: number;
+  slowAt: Date;
   generation: number;
   computedAt: Date;
 }

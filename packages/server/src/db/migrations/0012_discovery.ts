@@ -32,6 +32,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('p_retention', 'float8', (c) => c.notNull())
     .addColumn('freshness', 'float8', (c) => c.notNull())
     .addColumn('viewers', 'integer', (c) => c.notNull())
+    // When followers and retention were last counted (they are recounted about once a minute).
+    .addColumn('slow_at', 'timestamptz', (c) => c.notNull())
     .addColumn('generation', 'bigint', (c) => c.notNull())
     .addColumn('computed_at', 'timestamptz', (c) => c.notNull())
     .execute();

@@ -33,11 +33,11 @@ export async function replaceRankings(
     await sql`
       insert into live_rankings (session_id, creator_id, short_id, score, position, explorer, followers, topic,
         hashtags, live_at, engagement, watch_ms, new_followers, consistency, retention, p_engagement, p_watch,
-        p_new_followers, p_consistency, p_retention, freshness, viewers, generation, computed_at)
+        p_new_followers, p_consistency, p_retention, freshness, viewers, slow_at, generation, computed_at)
       select u.session_id, u.creator_id, u.short_id, u.score, u.position, u.explorer, u.followers, u.topic,
         coalesce(string_to_array(nullif(u.hashtags, ''), ' '), '{}'), u.live_at, u.engagement, u.watch_ms,
         u.new_followers, u.consistency, u.retention, u.p_engagement, u.p_watch, u.p_new_followers,
-        u.p_consistency, u.p_retention, u.freshness, u.viewers, ${generation}::int8, ${at}::timestamptz
+        u.p_consistency, u.p_retention, u.freshness, u.viewers, u.slow_at, ${generation}::int8, ${at}::timestamptz
       from unnest(${col('sessionId')}::uuid[], ${col('creatorId')}::uuid[], ${col('shortId')}::int8[],
         ${col('score')}::float8[], ${col('position')}::int4[], ${col('explorer')}::bool[],
         ${col('followers')}::int4[], ${col('topic')}::text[],
@@ -46,10 +46,11 @@ export async function replaceRankings(
         ${col('engagement')}::float8[], ${col('watchMs')}::float8[], ${col('newFollowers')}::float8[],
         ${col('consistency')}::float8[], ${col('retention')}::float8[], ${col('pEngagement')}::float8[],
         ${col('pWatch')}::float8[], ${col('pNewFollowers')}::float8[], ${col('pConsistency')}::float8[],
-        ${col('pRetention')}::float8[], ${col('freshness')}::float8[], ${col('viewers')}::int4[])
+        ${col('pRetention')}::float8[], ${col('freshness')}::float8[], ${col('viewers')}::int4[],
+        ${col('slowAt')}::timestamptz[])
         as u(session_id, creator_id, short_id, score, position, explorer, followers, topic, hashtags, live_at,
           engagement, watch_ms, new_followers, consistency, retention, p_engagement, p_watch, p_new_followers,
-          p_consistency, p_retention, freshness, viewers)`.execute(db);
+          p_consistency, p_retention, freshness, viewers, slow_at)`.execute(db);
   }
   if (sampleMinute && rows.length > 0) {
     await sql`

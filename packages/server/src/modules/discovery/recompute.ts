@@ -29,7 +29,7 @@ export function toRoomSignals(
       eventsScheduled: kept?.scheduled ?? 0,
       eventsKept: kept?.kept ?? 0,
     }),
-    retention: r.qualified > 0 ? r.returning / r.qualified : 0,
+    retention: r.slow ? r.slow.retention : r.qualified > 0 ? r.returning / r.qualified : 0,
   };
 }
 
@@ -93,6 +93,7 @@ export async function recomputeRanking(
       pRetention: b.retention!.percentile,
       freshness: room.freshness,
       viewers: s.uniqueViewers,
+      slowAt: s.slow?.at ?? new Date(nowMs),
     };
   });
   const minute = new Date(Math.floor(nowMs / 60_000) * 60_000);

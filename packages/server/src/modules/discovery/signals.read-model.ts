@@ -7,6 +7,7 @@
  *   watched the creator's earlier LIVEs)
  * - economy: `gift_events` (gifts, the ledger's own record)
  * - social: `follows` (follower counts)
+ * - discovery (its own): `live_rankings` (the last round's slow figures, kept up to a minute)
  *
  * One grouped statement per signal family over every LIVE room at once, so a recompute costs a few
  * queries whatever the number of rooms, and nothing is added to the paths comments or gifts take.
@@ -37,6 +38,11 @@ export interface LiveRoomSignals {
   /** Followers, counted up to the newcomer threshold (all the ranking needs to know). */
   followers: number;
   liveDays28: number;
+  /**
+   * When this round kept the last count of the slow figures (followers above, and retention):
+   * `returning` is then not counted and `retention` is the one stored at `at`.
+   */
+  slow: { retention: number; at: Date } | null;
 }
 
 const num = (v: unknown) => Number(v ?? 0);
@@ -68,6 +74,7 @@ export async function liveSignals(db: Db, nowMs: number, c: RankingConfig): Prom
     qualified: num(r.qualified),
     followers: num(r.followers),
     liveDays28: num(r.liveDays28),
+    slow: r.cached ? { retention: num(r.cachedRetention), at: new Date(r.cachedAt as Date) } : null,
   }));
 }
 
@@ -80,6 +87,14 @@ export function signalsQuery(nowMs: number, c: RankingConfig) {
       select s.id as session_id, s.creator_id, coalesce(s.live_at, s.started_at) as live_at, s.topic, s.hashtags
       from rooms r join live_sessions s on s.id = r.current_session_id
       where r.state = 'live' and s.status = 'live'
+    ),
+    -- Followers and returning viewers move slowly and cost the most to count: each room recounts
+    -- them about once a minute (at an offset of its own, so rounds share the work) and keeps the
+    -- last round's figures in between.
+    refresh as (
+      select l.session_id, l.creator_id from live l left join live_rankings st on st.session_id = l.session_id
+      where st.slow_at is null
+         or st.slow_at < ${now}::timestamptz - make_interval(secs => 60 + abs(hashtext(l.session_id::text)) % 60)
     ),
     viewer_events as (
       select e.session_id, e.viewer_id,
@@ -118,7 +133,7 @@ export function signalsQuery(nowMs: number, c: RankingConfig) {
     ),
     prior as (
       select l.session_id, p.id as prior_id
-      from live l cross join lateral (
+      from refresh l cross join lateral (
         select id from live_sessions ps
         where ps.creator_id = l.creator_id and ps.status = 'ended'
         order by ps.started_at desc limit 5
@@ -155,10 +170,10 @@ export function signalsQuery(nowMs: number, c: RankingConfig) {
       group by l.session_id, l.creator_id, l.live_at, l.topic, l.hashtags
     ),
     followers as (
-      select l.creator_id, (select count(*) from (
+      select l.session_id, (select count(*) from (
         select 1 from follows f where f.creator_id = l.creator_id limit ${c.explorationMaxFollowers}
       ) capped) as n
-      from live l
+      from refresh l
     ),
     live_days as (
       select s.creator_id, count(distinct date_trunc('day', s.live_at at time zone 'UTC')) as n
@@ -169,8 +184,10 @@ export function signalsQuery(nowMs: number, c: RankingConfig) {
     )
     select ps.session_id, ps.creator_id, ps.live_at, ps.topic, ps.hashtags, ps.points, ps.viewer_minutes,
       ps.avg_watch_ms, ps.unique_viewers, ps.new_followers, ps.returning, ps.qualified,
-      coalesce(f.n, 0) as followers, coalesce(d.n, 0) as live_days28
+      coalesce(f.n, st.followers, 0) as followers, coalesce(d.n, 0) as live_days28,
+      f.session_id is null as cached, st.retention as cached_retention, st.slow_at as cached_at
     from per_session ps
-    left join followers f on f.creator_id = ps.creator_id
+    left join followers f on f.session_id = ps.session_id
+    left join live_rankings st on st.session_id = ps.session_id
     left join live_days d on d.creator_id = ps.creator_id`;
 }
