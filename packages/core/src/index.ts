@@ -3,4 +3,5 @@ export * from './discovery/index.ts';
 export * from './economy/index.ts';
 export * from './metrics/index.ts';
 export * from './policy/policy.ts';
+export * from './rewards/index.ts';
 export * from './time/index.ts';
