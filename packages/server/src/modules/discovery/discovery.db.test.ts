@@ -88,15 +88,16 @@ describe.each(twoNodeBackends())('For You across two nodes ($name bus)', (backen
     const busy = await person(urlA);
     const quiet = [await person(urlA), await person(urlA), await person(urlA), await person(urlA)];
     const newcomer = await person(urlA);
+    // The quiet rooms are established creators (a follower each, from before they went LIVE: the
+    // ranking recounts followers about once a minute) with a viewer; the newcomer has neither, so
+    // it ranks last.
+    const friend = await person(urlA);
+    for (const q of quiet) await friend.client.follow(q.handle);
     const busySession = await live(busy);
     const quietSessions: string[] = [];
     for (const q of quiet) quietSessions.push(await live(q));
     const quietSession = quietSessions[0]!;
     const newSession = await live(newcomer);
-    // The quiet rooms are established creators (one follower each) with a viewer; the newcomer has
-    // neither, so it ranks last.
-    const friend = await person(urlA);
-    for (const q of quiet) await friend.client.follow(q.handle);
 
     const fans = [await person(urlA), await person(urlB), await person(urlB)];
     // One lurker per quiet room (a socket watches one LIVE at a time).
