@@ -108,7 +108,7 @@ export const discovery: Scenario = {
 
       const random = rng(7);
       const feedSamples: number[] = [];
-      const pages = quick ? 300 : 1000;
+      const pages = quick ? 200 : 1000;
       for (let i = 0; i < pages; i++) {
         const token = viewers[Math.floor(random() * viewers.length)]!;
         const headers = { authorization: `Bearer ${token}` };
@@ -147,7 +147,7 @@ export const discovery: Scenario = {
         'xyz',
       ];
       const searchSamples: number[] = [];
-      const searches = quick ? 300 : 1000;
+      const searches = quick ? 100 : 300;
       for (let i = 0; i < searches; i++) {
         const q = queries[i % queries.length]!;
         const t = performance.now();
