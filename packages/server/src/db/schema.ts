@@ -1,5 +1,14 @@
 import type { SessionMetrics } from '@onair/core';
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type {
+  EventRsvpsTable,
+  LiveEventsTable,
+  LiveRankingsTable,
+  RankingHistoryTable,
+  RankingStateTable,
+} from './growth-schema.ts';
+
+export * from './growth-schema.ts';
 
 /** Kysely's view of the tables (camelCase here, snake_case in SQL via CamelCasePlugin). */
 export interface Database {
@@ -40,7 +49,7 @@ export interface Database {
   eventRsvps: EventRsvpsTable;
 }
 
-type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
+export type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
 
 export interface UsersTable {
   id: Generated<string>;
@@ -191,7 +200,7 @@ export interface ShareLinksTable {
 }
 
 // Economy (0004): every money column is int8, read back as a JS number (beyond 2^53 it throws).
-type UpdatedAt = ColumnType<Date, Date | string | undefined, Date | string>;
+export type UpdatedAt = ColumnType<Date, Date | string | undefined, Date | string>;
 
 export interface LedgerAccountsTable {
   id: Generated<number>;
@@ -430,76 +439,4 @@ export interface JobsTable {
   lastError: string | null;
   failedAt: Date | null;
   createdAt: CreatedAt;
-}
-
-// Events (0013): scheduled LIVEs and who asked to be reminded; see modules/events/README.md.
-export type LiveEventStatus = 'scheduled' | 'live' | 'kept' | 'missed' | 'cancelled';
-export interface LiveEventsTable {
-  id: Generated<string>;
-  creatorId: string;
-  title: string;
-  description: Generated<string>;
-  startsAt: Date;
-  timeZone: string;
-  durationMin: number;
-  coverUrl: string | null;
-  hashtags: Generated<string[]>;
-  status: LiveEventStatus;
-  sessionId: string | null;
-  rsvpCount: Generated<number>;
-  createdAt: CreatedAt;
-  updatedAt: UpdatedAt;
-}
-export type LiveEventRow = Selectable<LiveEventsTable>;
-
-export interface EventRsvpsTable {
-  eventId: string;
-  userId: string;
-  createdAt: CreatedAt;
-}
-
-// Discovery (0012): the stored For You ranking; see modules/discovery/README.md.
-export interface LiveRankingsTable {
-  sessionId: string;
-  creatorId: string;
-  shortId: number;
-  score: number;
-  position: number;
-  explorer: boolean;
-  followers: number;
-  topic: string;
-  hashtags: string[];
-  liveAt: Date;
-  engagement: number;
-  watchMs: number;
-  newFollowers: number;
-  consistency: number;
-  retention: number;
-  pEngagement: number;
-  pWatch: number;
-  pNewFollowers: number;
-  pConsistency: number;
-  pRetention: number;
-  freshness: number;
-  viewers: number;
-  slowAt: Date;
-  generation: number;
-  computedAt: Date;
-}
-export type LiveRankingRow = Selectable<LiveRankingsTable>;
-
-export interface RankingHistoryTable {
-  sessionId: string;
-  minute: Date;
-  score: number;
-  position: number;
-  rooms: number;
-}
-
-export interface RankingStateTable {
-  id: number;
-  generation: number;
-  computedAt: Date;
-  rooms: number;
-  tookMs: number;
 }

@@ -1,0 +1,77 @@
+import type { Generated, Selectable } from 'kysely';
+import type { CreatedAt, UpdatedAt } from './schema.ts';
+
+// The growth domains' tables (events, discovery), kept apart from schema.ts so neither file grows
+// past what one reads at once; schema.ts re-exports them and lists them in `Database`.
+
+// Events (0013): scheduled LIVEs and who asked to be reminded; see modules/events/README.md.
+export type LiveEventStatus = 'scheduled' | 'live' | 'kept' | 'missed' | 'cancelled';
+export interface LiveEventsTable {
+  id: Generated<string>;
+  creatorId: string;
+  title: string;
+  description: Generated<string>;
+  startsAt: Date;
+  timeZone: string;
+  durationMin: number;
+  coverUrl: string | null;
+  hashtags: Generated<string[]>;
+  status: LiveEventStatus;
+  sessionId: string | null;
+  rsvpCount: Generated<number>;
+  createdAt: CreatedAt;
+  updatedAt: UpdatedAt;
+}
+export type LiveEventRow = Selectable<LiveEventsTable>;
+
+export interface EventRsvpsTable {
+  eventId: string;
+  userId: string;
+  createdAt: CreatedAt;
+}
+
+// Discovery (0012): the stored For You ranking; see modules/discovery/README.md.
+export interface LiveRankingsTable {
+  sessionId: string;
+  creatorId: string;
+  shortId: number;
+  score: number;
+  position: number;
+  explorer: boolean;
+  followers: number;
+  topic: string;
+  hashtags: string[];
+  liveAt: Date;
+  engagement: number;
+  watchMs: number;
+  newFollowers: number;
+  consistency: number;
+  retention: number;
+  pEngagement: number;
+  pWatch: number;
+  pNewFollowers: number;
+  pConsistency: number;
+  pRetention: number;
+  freshness: number;
+  viewers: number;
+  slowAt: Date;
+  generation: number;
+  computedAt: Date;
+}
+export type LiveRankingRow = Selectable<LiveRankingsTable>;
+
+export interface RankingHistoryTable {
+  sessionId: string;
+  minute: Date;
+  score: number;
+  position: number;
+  rooms: number;
+}
+
+export interface RankingStateTable {
+  id: number;
+  generation: number;
+  computedAt: Date;
+  rooms: number;
+  tookMs: number;
+}
