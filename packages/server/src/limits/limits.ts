@@ -44,7 +44,11 @@ export function createRateLimits(config: Config, redis?: Redis) {
     /** Heart taps and reactions per user: over the rate they are dropped quietly, like a double tap. */
     hearts: createLimiter('hearts', { points: 20, durationS: 2, scope: 'node' }),
     /** Searches (and tag pages) per client address: typing with suggestions is a few a second. */
-    search: createLimiter('search', { points: 120, durationS: 60, scope: 'node' }),
+    search: createLimiter('search', {
+      points: config.SEARCH_RATE_LIMIT_PER_MIN,
+      durationS: 60,
+      scope: 'node',
+    }),
     /** CSP violation reports per client address: a page's handful, not a log flood. */
     cspReports: createLimiter('csp-reports', { points: 30, durationS: 60, scope: 'node' }),
     /** Frames per WebSocket: past this the socket is closed with 1008. */

@@ -1,7 +1,8 @@
 import type { CreatorHit, EventCard, LiveCard, TopCreator } from '@onair/protocol';
 import { presentUser } from '../accounts/accounts.presenter.ts';
 import { presentCard } from '../live/live.presenter.ts';
-import type { EventCardRow, searchCreators } from './search.read-model.ts';
+import type { searchCreators } from './creators.read-model.ts';
+import type { EventCardRow } from './search.read-model.ts';
 import type { topCreatorsOfTag } from './tags.read-model.ts';
 
 type CreatorRow = Awaited<ReturnType<typeof searchCreators>>[number];

@@ -9,6 +9,7 @@ import {
 import type { Db } from '../../db/database.ts';
 import { AppError } from '../../errors.ts';
 import { upcomingEvents } from '../events/upcoming.read-model.ts';
+import { searchCreators } from './creators.read-model.ts';
 import {
   presentCreatorHit,
   presentEventCard,
@@ -18,7 +19,6 @@ import {
 import {
   type Page,
   type SearchTerms,
-  searchCreators,
   searchEvents,
   searchHashtags,
   searchRooms,

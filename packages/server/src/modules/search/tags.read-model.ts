@@ -12,7 +12,7 @@ import { EventKind } from '@onair/core';
 import { type SqlBool, sql } from 'kysely';
 import type { Db } from '../../db/database.ts';
 import { publicUser } from '../accounts/public-user.ts';
-import { followerCount } from './search.read-model.ts';
+import { followerCount } from './creators.read-model.ts';
 
 const withTag = (column: string, tag: string) => sql<SqlBool>`${sql.ref(column)} @> array[${tag}]::text[]`;
 
