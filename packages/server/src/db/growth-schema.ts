@@ -74,4 +74,40 @@ export interface RankingStateTable {
   computedAt: Date;
   rooms: number;
   tookMs: number;
+  // The running totals' watermarks (0018); null until the first fold.
+  foldedTo: Date | null;
+  expiredTo: Date | null;
+  windowMs: number | null;
+  seenTo: Date | null;
+}
+
+// Discovery (0018): per-viewer running totals the ranking folds events into.
+export interface RankingViewersTable {
+  sessionId: string;
+  viewerId: string;
+  netMs: number;
+  starts: number;
+  ends: number;
+  firstStartMs: number | null;
+  lastEndMs: number | null;
+  followed: boolean;
+  comments: number;
+  shares: number;
+  hearts: number;
+}
+
+export interface RankingFoldsTable {
+  sessionId: string;
+  rebuiltAt: Date;
+}
+
+/** The growth tables (events, discovery), as `Database` in schema.ts extends them. */
+export interface GrowthTables {
+  liveEvents: LiveEventsTable;
+  eventRsvps: EventRsvpsTable;
+  liveRankings: LiveRankingsTable;
+  rankingHistory: RankingHistoryTable;
+  rankingState: RankingStateTable;
+  rankingViewers: RankingViewersTable;
+  rankingFolds: RankingFoldsTable;
 }

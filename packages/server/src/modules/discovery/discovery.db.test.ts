@@ -216,10 +216,10 @@ describe.each(testDatabases())('For You pages on $name', (kind) => {
         .orderBy('position', 'desc')
         .executeTakeFirstOrThrow();
       const fan = await signup(app, handle('fan'));
-      const now = app.services.testClock!.now();
-      recorder.record(last.sessionId, fan.user.id, EventKind.viewStart, now - 60_000);
-      for (let i = 0; i < 5; i++)
-        recorder.record(last.sessionId, fan.user.id, EventKind.comment, now - 1_000);
+      // The fan watches a minute (the clock moves) and comments; events are stamped as they happen.
+      recorder.record(last.sessionId, fan.user.id, EventKind.viewStart);
+      app.services.testClock!.advance(60_000);
+      for (let i = 0; i < 5; i++) recorder.record(last.sessionId, fan.user.id, EventKind.comment);
       await recorder.drain();
       await app.services.discovery.recompute();
       const top = await database.db

@@ -29,28 +29,43 @@ export async function replaceRankings(
   const generation = Number(state.generation);
   await db.deleteFrom('liveRankings').execute();
   if (rows.length > 0) {
-    const col = <K extends keyof StoredRanking>(k: K) => column(rows, k);
+    // One JSON document for the whole generation: parsed once on the server, where twenty array
+    // parameters of 10,000 elements each cost several times more to encode and parse. The room's
+    // creator, topic, hashtags and LIVE time come from its session row.
+    const doc = JSON.stringify(
+      rows.map((r) => ({
+        s: r.sessionId,
+        h: r.shortId,
+        sc: r.score,
+        p: r.position,
+        x: r.explorer,
+        f: r.followers,
+        e: r.engagement,
+        w: r.watchMs,
+        n: r.newFollowers,
+        c: r.consistency,
+        r: r.retention,
+        pe: r.pEngagement,
+        pw: r.pWatch,
+        pn: r.pNewFollowers,
+        pc: r.pConsistency,
+        pr: r.pRetention,
+        fr: r.freshness,
+        v: r.viewers,
+        sa: r.slowAt.getTime(),
+      })),
+    );
     await sql`
       insert into live_rankings (session_id, creator_id, short_id, score, position, explorer, followers, topic,
         hashtags, live_at, engagement, watch_ms, new_followers, consistency, retention, p_engagement, p_watch,
         p_new_followers, p_consistency, p_retention, freshness, viewers, slow_at, generation, computed_at)
-      select u.session_id, u.creator_id, u.short_id, u.score, u.position, u.explorer, u.followers, u.topic,
-        coalesce(string_to_array(nullif(u.hashtags, ''), ' '), '{}'), u.live_at, u.engagement, u.watch_ms,
-        u.new_followers, u.consistency, u.retention, u.p_engagement, u.p_watch, u.p_new_followers,
-        u.p_consistency, u.p_retention, u.freshness, u.viewers, u.slow_at, ${generation}::int8, ${at}::timestamptz
-      from unnest(${col('sessionId')}::uuid[], ${col('creatorId')}::uuid[], ${col('shortId')}::int8[],
-        ${col('score')}::float8[], ${col('position')}::int4[], ${col('explorer')}::bool[],
-        ${col('followers')}::int4[], ${col('topic')}::text[],
-        -- Hashtags travel as one space-separated string per room: unnest cannot take a ragged text[][].
-        ${rows.map((r) => r.hashtags.join(' '))}::text[], ${col('liveAt')}::timestamptz[],
-        ${col('engagement')}::float8[], ${col('watchMs')}::float8[], ${col('newFollowers')}::float8[],
-        ${col('consistency')}::float8[], ${col('retention')}::float8[], ${col('pEngagement')}::float8[],
-        ${col('pWatch')}::float8[], ${col('pNewFollowers')}::float8[], ${col('pConsistency')}::float8[],
-        ${col('pRetention')}::float8[], ${col('freshness')}::float8[], ${col('viewers')}::int4[],
-        ${col('slowAt')}::timestamptz[])
-        as u(session_id, creator_id, short_id, score, position, explorer, followers, topic, hashtags, live_at,
-          engagement, watch_ms, new_followers, consistency, retention, p_engagement, p_watch, p_new_followers,
-          p_consistency, p_retention, freshness, viewers, slow_at)`.execute(db);
+      select u.s, s.creator_id, u.h, u.sc, u.p, u.x, u.f, s.topic, s.hashtags, coalesce(s.live_at, s.started_at),
+        u.e, u.w, u.n, u.c, u.r, u.pe, u.pw, u.pn, u.pc, u.pr, u.fr, u.v, to_timestamp(u.sa / 1000.0),
+        ${generation}::int8, ${at}::timestamptz
+      from json_to_recordset(${doc}::json) as u(s uuid, h int8, sc float8, p int4, x bool, f int4, e float8,
+        w float8, n float8, c float8, r float8, pe float8, pw float8, pn float8, pc float8, pr float8, fr float8,
+        v int4, sa float8)
+      join live_sessions s on s.id = u.s`.execute(db);
   }
   if (sampleMinute && rows.length > 0) {
     await sql`

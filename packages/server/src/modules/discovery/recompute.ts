@@ -5,6 +5,7 @@ import type { Db } from '../../db/database.ts';
 import { eventsKeptByCreator } from '../events/consistency.read-model.ts';
 import { replaceRankings, type StoredRanking } from './rankings.repository.ts';
 import { type LiveRoomSignals, liveSignals } from './signals.read-model.ts';
+import { foldViewerEvents } from './viewer-folds.ts';
 
 /** 48 bits of the session id's hash: a feed cursor remembers rooms by it (6 bytes instead of 36). */
 export function shortId(sessionId: string): number {
@@ -55,7 +56,11 @@ export async function recomputeRanking(
   // work_mem and spill to disk.
   await sql`set local jit = off`.execute(db);
   await sql`set local work_mem = '64MB'`.execute(db);
-  const signals = await liveSignals(db, nowMs, c);
+  // Its row estimates are poor (a CTE's rows are guessed), and with them Postgres sorts a few hundred
+  // thousand viewer rows again and again for merge joins; hash joins take one pass each.
+  await sql`set local enable_mergejoin = off`.execute(db);
+  const { foldedTo } = await foldViewerEvents(db, nowMs, c.windowMs);
+  const signals = await liveSignals(db, nowMs, c, foldedTo);
   const kept = await eventsKeptByCreator(
     db,
     signals.map((s) => s.creatorId),

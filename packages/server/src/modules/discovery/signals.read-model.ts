@@ -56,9 +56,17 @@ const num = (v: unknown) => Number(v ?? 0);
  * start) to their last end (or now). Engagement mirrors `engagementRate` in `@onair/core`
  * (discovery/engagement.ts) over those window watches; `signals.db.test.ts` holds the two to the
  * same numbers.
+ *
+ * With `foldedTo` (the watermark `foldViewerEvents` just brought the running totals to), a folded
+ * session's viewers come from their totals plus the events after it; without, from every event.
  */
-export async function liveSignals(db: Db, nowMs: number, c: RankingConfig): Promise<LiveRoomSignals[]> {
-  const { rows } = await signalsQuery(nowMs, c).execute(db);
+export async function liveSignals(
+  db: Db,
+  nowMs: number,
+  c: RankingConfig,
+  foldedTo: Date | null = null,
+): Promise<LiveRoomSignals[]> {
+  const { rows } = await signalsQuery(nowMs, c, foldedTo).execute(db);
   return rows.map((r) => ({
     sessionId: r.sessionId as string,
     creatorId: r.creatorId as string,
@@ -79,12 +87,13 @@ export async function liveSignals(db: Db, nowMs: number, c: RankingConfig): Prom
 }
 
 /** The statement `liveSignals` runs (the bench explains it). */
-export function signalsQuery(nowMs: number, c: RankingConfig) {
+export function signalsQuery(nowMs: number, c: RankingConfig, foldedTo: Date | null = null) {
   const now = new Date(nowMs);
   const windowStart = new Date(nowMs - c.windowMs);
   return sql<Record<string, unknown>>`
     with live as (
-      select s.id as session_id, s.creator_id, coalesce(s.live_at, s.started_at) as live_at, s.topic, s.hashtags
+      select s.id as session_id, s.creator_id, coalesce(s.live_at, s.started_at) as live_at, s.topic, s.hashtags,
+        extract(epoch from (${now}::timestamptz - coalesce(s.live_at, s.started_at)))::float8 * 1000 as age_ms
       from rooms r join live_sessions s on s.id = r.current_session_id
       where r.state = 'live' and s.status = 'live'
     ),
@@ -96,40 +105,58 @@ export function signalsQuery(nowMs: number, c: RankingConfig) {
       where st.slow_at is null
          or st.slow_at < ${now}::timestamptz - make_interval(secs => 60 + abs(hashtext(l.session_id::text)) % 60)
     ),
-    viewer_events as (
+    -- Folded sessions: their running totals plus the events after the watermark. The others (none
+    -- but a room that went LIVE after this round's fold, or a read without a fold): every event.
+    folded as (
+      select rf.session_id from ranking_folds rf join live l on l.session_id = rf.session_id
+      where ${foldedTo !== null}
+    ),
+    event_rows as (
+      select e.session_id, e.viewer_id, e.kind, e.at, e.value
+      from folded f join metric_events e on e.session_id = f.session_id
+      where e.at > ${foldedTo ?? now}::timestamptz and e.at <= ${now}
+      union all
+      select e.session_id, e.viewer_id, e.kind, e.at, e.value
+      from live l join metric_events e on e.session_id = l.session_id
+      where e.at <= ${now} and not exists (select 1 from folded f where f.session_id = l.session_id)
+    ),
+    event_viewers as (
       select e.session_id, e.viewer_id,
         sum(case e.kind when ${EventKind.viewEnd} then extract(epoch from e.at)::float8 * 1000
                         when ${EventKind.viewStart} then -extract(epoch from e.at)::float8 * 1000 else 0 end) as net_ms,
         count(*) filter (where e.kind = ${EventKind.viewStart}) as starts,
         count(*) filter (where e.kind = ${EventKind.viewEnd}) as ends,
-        min(e.at) filter (where e.kind = ${EventKind.viewStart}) as first_start,
-        max(e.at) filter (where e.kind = ${EventKind.viewEnd}) as last_end,
+        min(extract(epoch from e.at)::float8 * 1000) filter (where e.kind = ${EventKind.viewStart}) as first_start_ms,
+        max(extract(epoch from e.at)::float8 * 1000) filter (where e.kind = ${EventKind.viewEnd}) as last_end_ms,
         count(*) filter (where e.kind = ${EventKind.comment} and e.at >= ${windowStart}) as comments,
         count(*) filter (where e.kind = ${EventKind.share} and e.at >= ${windowStart}) as shares,
         coalesce(sum(e.value) filter (where e.kind = ${EventKind.heart} and e.at >= ${windowStart}), 0)::float8 as hearts,
         bool_or(e.kind = ${EventKind.follow}) as followed
-      from metric_events e join live l on l.session_id = e.session_id
-      where e.viewer_id <> l.creator_id and e.at <= ${now}
+      from event_rows e join live l on l.session_id = e.session_id
+      where e.viewer_id <> l.creator_id
       group by e.session_id, e.viewer_id
+    ),
+    viewer_events as (
+      select coalesce(t.session_id, v.session_id) as session_id, coalesce(t.viewer_id, v.viewer_id) as viewer_id,
+        coalesce(v.net_ms, 0) + coalesce(t.net_ms, 0) as net_ms,
+        coalesce(v.starts, 0) + coalesce(t.starts, 0) as starts,
+        coalesce(v.ends, 0) + coalesce(t.ends, 0) as ends,
+        least(v.first_start_ms, t.first_start_ms) as first_start_ms,
+        greatest(v.last_end_ms, t.last_end_ms) as last_end_ms,
+        coalesce(v.comments, 0) + coalesce(t.comments, 0) as comments,
+        coalesce(v.shares, 0) + coalesce(t.shares, 0) as shares,
+        coalesce(v.hearts, 0) + coalesce(t.hearts, 0) as hearts,
+        coalesce(v.followed, false) or coalesce(t.followed, false) as followed
+      -- Only folded sessions have totals (the fold keeps the two tables together); a session that
+      -- ended since is dropped by the join with "live" below.
+      from (select * from ranking_viewers where ${foldedTo !== null}) v
+      full join event_viewers t on t.session_id = v.session_id and t.viewer_id = v.viewer_id
     ),
     viewer_gifts as (
       select g.session_id, g.sender_id as viewer_id, sum(g.coins)::float8 as coins
       from gift_events g join live l on l.session_id = g.session_id
       where g.created_at >= ${windowStart}
       group by g.session_id, g.sender_id
-    ),
-    viewers as (
-      select v.*, coalesce(g.coins, 0::float8) as coins,
-        greatest(0, least(
-          v.net_ms + (case when v.starts > v.ends then extract(epoch from ${now}::timestamptz)::float8 * 1000 else 0 end),
-          extract(epoch from (${now}::timestamptz - l.live_at))::float8 * 1000
-        )) as watch_ms,
-        case when v.starts > v.ends then ${now}::timestamptz else coalesce(v.last_end, ${now}::timestamptz) end as span_end,
-        greatest(coalesce(v.first_start, ${now}::timestamptz), ${windowStart}::timestamptz) as span_start,
-        l.creator_id
-      from viewer_events v
-      join live l on l.session_id = v.session_id
-      left join viewer_gifts g on g.session_id = v.session_id and g.viewer_id = v.viewer_id
     ),
     prior as (
       select l.session_id, p.id as prior_id
@@ -143,31 +170,51 @@ export function signalsQuery(nowMs: number, c: RankingConfig) {
       select distinct p.session_id, sv.viewer_id
       from prior p join session_viewers sv on sv.session_id = p.prior_id
     ),
-    -- Materialized: each viewer's watch figures are computed once, not at every use below.
+    -- Materialized: each viewer's figures are computed once, not at every use below. Watch so far
+    -- and the span the viewer was around in the window, in epoch ms.
     windowed as materialized (
-      select v.*, greatest(0, least(v.watch_ms, extract(epoch from (v.span_end - v.span_start))::float8 * 1000)) as window_ms,
+      select v.session_id, v.starts, v.followed, v.comments, v.shares, v.hearts,
+        coalesce(g.coins, 0::float8) as coins, w.watch_ms,
+        greatest(0, least(w.watch_ms, w.span_ms)) as window_ms,
         rv.viewer_id is not null as returning
-      from viewers v
+      from viewer_events v
+      join live l on l.session_id = v.session_id
+      left join viewer_gifts g on g.session_id = v.session_id and g.viewer_id = v.viewer_id
       left join returning_viewers rv on rv.session_id = v.session_id and rv.viewer_id = v.viewer_id
+      cross join lateral (select
+        greatest(0, least(v.net_ms + (case when v.starts > v.ends then ${nowMs}::float8 else 0 end), l.age_ms)) as watch_ms,
+        (case when v.starts > v.ends then ${nowMs}::float8 else coalesce(v.last_end_ms, ${nowMs}::float8) end)
+          - greatest(coalesce(v.first_start_ms, ${nowMs}::float8), ${nowMs - c.windowMs}::float8) as span_ms
+      ) w
     ),
-    per_session as (
-      select l.session_id, l.creator_id, l.live_at, l.topic, l.hashtags,
-        coalesce(sum(
+    -- Summed per session id alone (hashing the room's other columns for every viewer cost more);
+    -- the rooms without viewers come back in with the join below.
+    per_viewers as (
+      select v.session_id,
+        sum(
           case when v.window_ms >= ${c.minWatchMs} and v.window_ms > 0 then
             v.comments * ${c.commentPoints}::float8 + v.shares * ${c.sharePoints}::float8
             + least(v.hearts, ${c.heartCapPerViewer}) * ${c.heartPoints}::float8
             + ${c.giftPointsPerLog}::float8 * ln(1 + least(v.coins, ${c.giftCoinCapPerSender}))
-          else 0 end), 0) as points,
-        coalesce(sum(
+          else 0 end) as points,
+        sum(
           case when v.window_ms >= ${c.minWatchMs} and v.window_ms > 0 then least(v.window_ms, ${c.windowMs})
-          else 0 end), 0) / 60000.0 as viewer_minutes,
-        coalesce(avg(v.watch_ms) filter (where v.starts > 0), 0) as avg_watch_ms,
+          else 0 end) / 60000.0 as viewer_minutes,
+        avg(v.watch_ms) filter (where v.starts > 0) as avg_watch_ms,
         count(*) filter (where v.starts > 0) as unique_viewers,
         count(*) filter (where v.followed) as new_followers,
         count(*) filter (where v.watch_ms >= ${c.minWatchMs}) as qualified,
         count(*) filter (where v.watch_ms >= ${c.minWatchMs} and v.returning) as returning
-      from live l left join windowed v on v.session_id = l.session_id
-      group by l.session_id, l.creator_id, l.live_at, l.topic, l.hashtags
+      from windowed v
+      group by v.session_id
+    ),
+    per_session as (
+      select l.session_id, l.creator_id, l.live_at, l.topic, l.hashtags,
+        coalesce(a.points, 0) as points, coalesce(a.viewer_minutes, 0) as viewer_minutes,
+        coalesce(a.avg_watch_ms, 0) as avg_watch_ms, coalesce(a.unique_viewers, 0) as unique_viewers,
+        coalesce(a.new_followers, 0) as new_followers, coalesce(a.qualified, 0) as qualified,
+        coalesce(a.returning, 0) as returning
+      from live l left join per_viewers a on a.session_id = l.session_id
     ),
     followers as (
       select l.session_id, (select count(*) from (
