@@ -45,9 +45,9 @@ function localIn(ms: number, zone: string): string {
 
 /**
  * A scheduled LIVE end to end: the creator schedules it in the Studio (Paris time), a fan in New
- * York finds it on the profile and asks to be reminded, the creator sees the RSVP count; the
- * server's clock moves to ten minutes before the start and the worker's reminder job reaches the
- * fan's open page as a notification.
+ * York finds it on the profile, asks to be reminded and then sees it first in the feed's Upcoming
+ * strip; the creator sees the RSVP count; the server's clock moves to ten minutes before the start
+ * and the worker's reminder job reaches the fan's open page as a notification.
  */
 describe('scheduled LIVE events in the browser', () => {
   let server: SpawnedServer;
@@ -100,6 +100,32 @@ describe('scheduled LIVE events in the browser', () => {
     expect(await fan.getByTestId('event-rsvp-count').textContent()).toContain('1 person');
     expect(await fan.getByTestId('event-ics').getAttribute('href')).toBe(`/api/v1/events/${event!.id}.ics`);
     await screenshot(fan, 'events-page-phone');
+
+    // The feed's Upcoming strip: the RSVPed event first, with a later one beside it.
+    await host.scheduleEvent({
+      title: 'Sourdough basics',
+      startsLocal: `${localIn(24 * 3_600_000, CREATOR_ZONE).slice(0, 10)}T20:00`,
+      timeZone: CREATOR_ZONE,
+      durationMin: 60,
+    });
+    const feed = await fan.context().newPage();
+    await feed.goto(server.url);
+    const strip = feed.getByTestId('feed-upcoming');
+    const cards = strip.getByTestId('upcoming-card');
+    await expect.poll(() => cards.count()).toBe(2);
+    const first = cards.first();
+    expect(await first.textContent()).toContain('Croissants from scratch');
+    expect(await first.textContent()).toContain('Reminder set');
+    expect(await first.locator('time').textContent()).toMatch(/^In \d+ min$/);
+    expect(await first.getByTestId('upcoming-rsvps').textContent()).toBe('1 going');
+    expect(await first.getAttribute('href')).toBe(`/events/${event!.id}`);
+    expect(await cards.nth(1).textContent()).toContain('Sourdough basics');
+    // Paris 20:00 tomorrow on a New York clock: 14:00, or 15:00 in the weeks the two zones' DST differ.
+    expect(await cards.nth(1).locator('time').textContent()).toMatch(/1[45]:00$/);
+    await screenshot(feed, 'events-feed-upcoming-phone');
+    await feed.setViewportSize({ width: 1280, height: 800 });
+    await screenshot(feed, 'events-feed-upcoming-desktop');
+    await feed.close();
 
     await studio.reload();
     await expect.poll(() => row.getByTestId('event-rsvps').textContent()).toBe('1 reminder');

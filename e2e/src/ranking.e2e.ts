@@ -1,47 +1,20 @@
-import { OnAirClient, OnAirRealtime } from '@onair/sdk';
-import { eventually, type SpawnedServer, spawnServer, type TestPattern } from '@onair/server/testing';
+import { OnAirClient } from '@onair/sdk';
+import { eventually, type SpawnedServer, type TestPattern } from '@onair/server/testing';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WebSocket } from 'ws';
-import { launchBrowser, screenshot, signedInContext } from './browser.ts';
-import { clientFor, pushToRoom, untilLive } from './creator.ts';
+import { screenshot } from './browser.ts';
+import {
+  advanceClock,
+  clientFor,
+  pushToRoom,
+  type SdkViewer,
+  studioStage,
+  untilLive,
+  viewer,
+} from './creator.ts';
 
 const PHONE = { width: 390, height: 844 };
 const DESKTOP = { width: 1280, height: 800 };
-
-/** Moves the test server's clock forward (TEST_CLOCK=on; admins only, and the first account is one). */
-async function advanceClock(server: SpawnedServer, admin: OnAirClient, ms: number): Promise<void> {
-  const res = await fetch(`${server.url}/api/v1/test/clock`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${admin.token}` },
-    body: JSON.stringify({ advanceMs: ms }),
-  });
-  if (!res.ok) throw new Error(`moving the test clock failed: ${res.status} ${await res.text()}`);
-}
-
-/** A viewer on the SDK over the real gateway, signed in with a bearer token. */
-async function viewer(server: SpawnedServer, handle: string) {
-  const api = new OnAirClient({ baseUrl: server.url });
-  await api.signup({ handle, password: 'password123' }, { bearer: true });
-  const token = api.token;
-  class AuthedWebSocket extends WebSocket {
-    constructor(url: string) {
-      super(url, { headers: { authorization: `Bearer ${token}` } });
-    }
-  }
-  let open!: () => void;
-  const opened = new Promise<void>((r) => {
-    open = r;
-  });
-  const rt = new OnAirRealtime({
-    url: api.realtimeUrl(),
-    WebSocketImpl: AuthedWebSocket as unknown as typeof globalThis.WebSocket,
-    onFrame: () => undefined,
-    onStatus: (s) => s === 'open' && open(),
-  });
-  await opened;
-  return { api, rt };
-}
 
 /** The creator handles of the For You cards, in the order the page shows them. */
 const cardOrder = (page: Page) =>
@@ -59,14 +32,12 @@ describe('For You ranking in the browser', () => {
   let browser: Browser;
   let studio: Page;
   const pushes: TestPattern[] = [];
-  let fan: Awaited<ReturnType<typeof viewer>> | undefined;
+  let fan: SdkViewer | undefined;
 
   beforeAll(async () => {
     // Rank every half second rather than every 5 s, so the test waits for the ranking, not the timer.
-    server = await spawnServer({ TEST_CLOCK: 'on', RANKING_INTERVAL_MS: '500' });
-    browser = await launchBrowser();
     // The first account of a server is its admin: ava also sees the ranking settings.
-    studio = await (await signedInContext(browser, server, 'ava', DESKTOP)).newPage();
+    ({ server, browser, studio } = await studioStage('ava', DESKTOP, { RANKING_INTERVAL_MS: '500' }));
   });
   afterAll(async () => {
     for (const p of pushes) await p.stop();

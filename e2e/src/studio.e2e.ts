@@ -1,48 +1,16 @@
-import { OnAirClient, OnAirRealtime } from '@onair/sdk';
-import { eventually, type SpawnedServer, spawnServer, type TestPattern } from '@onair/server/testing';
+import { eventually, type SpawnedServer, type TestPattern } from '@onair/server/testing';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WebSocket } from 'ws';
-import { launchBrowser, screenshot, signedInContext } from './browser.ts';
-import { clientFor, pushToRoom, untilLive } from './creator.ts';
-
-/**
- * Moves the test server's clock (it runs with TEST_CLOCK=on) forward: the minutes of a session pass
- * for the live and studio figures without the test waiting for them. Only an admin may; the first
- * account of a server is one.
- */
-async function advanceClock(server: SpawnedServer, admin: OnAirClient, ms: number): Promise<void> {
-  const res = await fetch(`${server.url}/api/v1/test/clock`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${admin.token}` },
-    body: JSON.stringify({ advanceMs: ms }),
-  });
-  if (!res.ok) throw new Error(`moving the test clock failed: ${res.status} ${await res.text()}`);
-}
-
-/** A viewer on the SDK, over the real gateway, signed in with a bearer token. */
-async function viewer(server: SpawnedServer, handle: string) {
-  const api = new OnAirClient({ baseUrl: server.url });
-  await api.signup({ handle, password: 'password123' }, { bearer: true });
-  const token = api.token;
-  class AuthedWebSocket extends WebSocket {
-    constructor(url: string) {
-      super(url, { headers: { authorization: `Bearer ${token}` } });
-    }
-  }
-  let open!: () => void;
-  const opened = new Promise<void>((r) => {
-    open = r;
-  });
-  const rt = new OnAirRealtime({
-    url: api.realtimeUrl(),
-    WebSocketImpl: AuthedWebSocket as unknown as typeof globalThis.WebSocket,
-    onFrame: () => undefined,
-    onStatus: (s) => s === 'open' && open(),
-  });
-  await opened;
-  return { api, rt };
-}
+import { screenshot } from './browser.ts';
+import {
+  advanceClock,
+  clientFor,
+  pushToRoom,
+  type SdkViewer,
+  studioStage,
+  untilLive,
+  viewer,
+} from './creator.ts';
 
 /**
  * A recorded session seen in the studio: a creator streams a test pattern through a session a little
@@ -55,12 +23,10 @@ describe('creator studio in the browser', () => {
   let browser: Browser;
   let studio: Page;
   let push: TestPattern | undefined;
-  const viewers: Awaited<ReturnType<typeof viewer>>[] = [];
+  const viewers: SdkViewer[] = [];
 
   beforeAll(async () => {
-    server = await spawnServer({ TEST_CLOCK: 'on' });
-    browser = await launchBrowser();
-    studio = await (await signedInContext(browser, server, 'cleo', { width: 1280, height: 900 })).newPage();
+    ({ server, browser, studio } = await studioStage('cleo', { width: 1280, height: 900 }));
   });
   afterAll(async () => {
     await push?.stop();
@@ -78,7 +44,7 @@ describe('creator studio in the browser', () => {
 
     // Minute 0: three viewers arrive, chat and tap hearts; one follows.
     for (const h of ['dan', 'eve', 'fay']) viewers.push(await viewer(server, h));
-    const [dan, eve, fay] = viewers as [(typeof viewers)[0], (typeof viewers)[0], (typeof viewers)[0]];
+    const [dan, eve, fay] = viewers as [SdkViewer, SdkViewer, SdkViewer];
     const danRoom = dan.rt.joinRoom(room, {});
     const eveRoom = eve.rt.joinRoom(room, {});
     const fayRoom = fay.rt.joinRoom(room, {});
@@ -147,7 +113,17 @@ describe('creator studio in the browser', () => {
     await screenshot(studio, 'studio-session-detail-mobile');
 
     await studio.setViewportSize({ width: 1280, height: 900 });
+    // Trends are bucketed in the browser's own IANA zone (DST included), not a fixed offset.
+    const zone = await studio.evaluate(() => Intl.DateTimeFormat().resolvedOptions().timeZone);
+    const trendsRequest = studio.waitForRequest((r) => r.url().includes('/api/v1/studio/trends'));
     await studio.getByRole('link', { name: 'Trends' }).click();
+    const trendsQuery = new URL((await trendsRequest).url()).searchParams;
+    expect([trendsQuery.get('tz'), trendsQuery.get('tzOffsetMin')]).toEqual([zone, null]);
+    expect(
+      new URL((await studio.getByTestId('csv-trends').getAttribute('href'))!, server.url).searchParams.get(
+        'tz',
+      ),
+    ).toBe(zone);
     await expect.poll(() => studio.getByTestId('chart-trend-watch').locator('canvas').count()).toBe(1);
     await studio.setViewportSize({ width: 1280, height: 1100 });
     await screenshot(studio, 'studio-trends');

@@ -14,6 +14,7 @@ import {
   StudioInsights,
   StudioLive,
   StudioRanking,
+  StudioRewards,
   StudioSessionDetail,
   StudioSessionList,
   StudioTrends,
@@ -35,7 +36,14 @@ export class StudioBattlesApi extends EconomyApi {
     return this.request('GET', `/studio/sessions/${encodeURIComponent(id)}`, StudioSessionDetail);
   }
 
-  studioTrends(query: { from: string; to: string; bucket?: 'day' | 'week' | 'month'; tzOffsetMin?: number }) {
+  /** Buckets follow `tz` (IANA, DST included); `tzOffsetMin` is the older, fixed-offset form. */
+  studioTrends(query: {
+    from: string;
+    to: string;
+    bucket?: 'day' | 'week' | 'month';
+    tz?: string;
+    tzOffsetMin?: number;
+  }) {
     return this.request('GET', `/studio/trends${queryString(query)}`, StudioTrends);
   }
 
@@ -53,13 +61,19 @@ export class StudioBattlesApi extends EconomyApi {
     return this.request('GET', `/studio/consistency${queryString(query)}`, StudioConsistency);
   }
 
-  studioInsights(query: { tzOffsetMin?: number } = {}) {
+  /** Weekly slots are read in `tz` (IANA); `tzOffsetMin` is the older, fixed-offset form. */
+  studioInsights(query: { tz?: string; tzOffsetMin?: number } = {}) {
     return this.request('GET', `/studio/insights${queryString(query)}`, StudioInsights);
   }
 
   /** Why am I ranked here: your place in For You, signal by signal, and what would lift it. */
   studioRanking() {
     return this.request('GET', '/studio/ranking', StudioRanking);
+  }
+
+  /** LIVE Rewards: this week's missions with your progress, and every bonus paid, explained. */
+  studioRewards() {
+    return this.request('GET', '/studio/rewards', StudioRewards);
   }
 
   studioLive() {
@@ -73,6 +87,7 @@ export class StudioBattlesApi extends EconomyApi {
     from?: string;
     to?: string;
     bucket?: 'day' | 'week' | 'month';
+    tz?: string;
     tzOffsetMin?: number;
     columns?: string;
   }): string {

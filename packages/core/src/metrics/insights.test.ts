@@ -55,6 +55,26 @@ describe('coaching insights', () => {
     expect(tokyo.find((i) => i.id === 'best-slot')?.title).toContain('Wednesday 5 am');
   });
 
+  it('best slot in an IANA zone: 8 pm New York either side of the spring DST change is one slot', () => {
+    // Tuesdays 3 and 10 March 2026 at 20:00 in New York: EST (01:00Z) and then EDT (00:00Z).
+    const weekly = ['2026-03-04T01:00:00Z', '2026-03-11T00:00:00Z'].map((iso) =>
+      session({ at: Date.parse(iso), avgWatchS: 1200 }),
+    );
+    const others = [1, 2, 3].map((d) =>
+      session({ at: Date.parse('2026-03-04T01:00:00Z') - d * 25 * HOUR, avgWatchS: 600 }),
+    );
+    const zoned = coachingInsights([...weekly, ...others], {
+      timeZone: 'America/New_York',
+      tzOffsetMin: 300,
+    });
+    expect(zoned.find((i) => i.id === 'best-slot')?.title).toBe(
+      'Your Tuesday 8 pm sessions get 2× watch time',
+    );
+    // One fixed offset (EST) puts the second Tuesday at 7 pm: no slot has two sessions.
+    const fixed = coachingInsights([...weekly, ...others], { tzOffsetMin: 300 });
+    expect(fixed.find((i) => i.id === 'best-slot')).toBeUndefined();
+  });
+
   it('battles: gifts per minute during battles vs the rest, naming the best partner', () => {
     const battle = (opponentId: string, coins: number) => ({
       opponentId,

@@ -1,3 +1,4 @@
+import { hourOfWeekInZone } from '../time/zoned.ts';
 import { hourOfWeek } from './audience.ts';
 import type { SessionMetrics } from './session.ts';
 
@@ -52,7 +53,8 @@ const MIN_VIEWERS = 5;
  */
 export function coachingInsights(
   sessions: readonly InsightSession[],
-  opts: { tzOffsetMin?: number; opponentName?: (id: string) => string } = {},
+  /** `timeZone` (IANA) places each session by the offset in force then; it wins over `tzOffsetMin`. */
+  opts: { tzOffsetMin?: number; timeZone?: string; opponentName?: (id: string) => string } = {},
 ): Insight[] {
   const out: Insight[] = [];
   const tz = opts.tzOffsetMin ?? 0;
@@ -76,7 +78,7 @@ export function coachingInsights(
   // 2. A weekly slot whose sessions hold viewers much longer than the rest.
   const slots = new Map<number, InsightSession[]>();
   for (const s of sessions) {
-    const how = hourOfWeek(s.startedAt, tz);
+    const how = opts.timeZone ? hourOfWeekInZone(s.startedAt, opts.timeZone) : hourOfWeek(s.startedAt, tz);
     slots.set(how, [...(slots.get(how) ?? []), s]);
   }
   const avgWatch = (list: readonly InsightSession[]) =>

@@ -2,10 +2,22 @@ import { existsSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import fastifyStatic from '@fastify/static';
+import { Handle } from '@onair/protocol';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { type ShareCards, withCard } from '../modules/search/share-cards.ts';
 
 const API_OR_OPS = /^\/(api|metrics|healthz|readyz)(\/|$)/;
+const PROFILE_PATH = /^\/@([^/]+)(?:\/live)?\/?$/;
+
+/**
+ * `/@dj.max` and `/@dj.max/live` are pages although the last segment looks like a file name: a
+ * handle may hold dots (protocol's `Handle`), so a profile path is recognised by the handle rule,
+ * not by its extension.
+ */
+const isProfilePath = (url: string) => {
+  const handle = PROFILE_PATH.exec(url)?.[1];
+  return handle !== undefined && Handle.safeParse(handle).success;
+};
 
 /**
  * Serves the built web app, with index.html for every non-API path so client-side routes
@@ -40,7 +52,7 @@ export async function webRoutes(
       if (rel.startsWith('assets/')) return reply.sendFile(rel, { maxAge: '365d', immutable: true });
       return reply.sendFile(rel);
     }
-    if (rel.startsWith('assets/') || path.extname(rel)) return reply.callNotFound();
+    if (rel.startsWith('assets/') || (path.extname(rel) && !isProfilePath(url))) return reply.callNotFound();
     // A creator's page, their LIVE or an event: the same index.html, with a link preview in its head.
     const card = await shareCards?.cardFor(url);
     if (card) {

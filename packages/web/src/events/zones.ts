@@ -105,3 +105,34 @@ export function nextWeekdayHour(weekday: number, hour: number, timeZone: string)
 }
 
 export const WEEKDAY_NAMES = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
+
+const sameDay = (a: Parts, b: Parts) => a.year === b.year && a.month === b.month && a.day === b.day;
+
+/**
+ * When an event starts, as someone glancing at the feed reads it, in `timeZone` (the browser's by
+ * default): "In 25 min" within the hour, then "Today 20:00", "Tomorrow 20:00", "Sat 20:00" within
+ * the week, "Dec 14, 20:00" after that. Days are the zone's calendar days, so "Tomorrow" is right
+ * on the night a DST change makes a day 23 or 25 hours long.
+ */
+export function startLabel(
+  iso: string,
+  now: number = Date.now(),
+  timeZone: string = browserTimeZone(),
+): string {
+  const at = new Date(iso).getTime();
+  if (Number.isNaN(at)) return '';
+  const minutes = Math.round((at - now) / 60_000);
+  if (minutes < 1) return 'Starting now';
+  if (minutes < 60) return `In ${minutes} min`;
+  const p = partsIn(at, timeZone);
+  const time = `${pad(p.hour)}:${pad(p.minute)}`;
+  const today = partsIn(now, timeZone);
+  if (sameDay(p, today)) return `Today ${time}`;
+  // Noon today plus a day is always tomorrow's date, whatever DST does at midnight.
+  const noon = now + (12 - today.hour) * 3_600_000;
+  if (sameDay(p, partsIn(noon + 86_400_000, timeZone))) return `Tomorrow ${time}`;
+  for (let d = 2; d < 7; d++)
+    if (sameDay(p, partsIn(noon + d * 86_400_000, timeZone))) return `${WEEKDAYS[p.weekday]} ${time}`;
+  const date = new Intl.DateTimeFormat('en-US', { timeZone, month: 'short', day: 'numeric' }).format(at);
+  return `${date}, ${time}`;
+}

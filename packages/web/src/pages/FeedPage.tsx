@@ -6,6 +6,7 @@ import { FollowingIcon } from '../components/Icons.tsx';
 import { PageLoading } from '../components/PageLoading.tsx';
 import { FeedList } from '../feed/FeedList.tsx';
 import { TopicChips, topicParam } from '../feed/TopicChips.tsx';
+import { UpcomingRow } from '../feed/UpcomingRow.tsx';
 import { useDocumentTitle } from '../lib/useDocumentTitle.ts';
 import { TrendingChips } from '../search/TrendingChips.tsx';
 
@@ -21,6 +22,7 @@ export function FeedPage() {
       <FeedHeader current={tab} signedIn={user !== null} />
       {tab === 'foryou' ? <TopicChips current={topic} /> : null}
       {tab === 'foryou' ? <TrendingChips /> : null}
+      {tab === 'foryou' && !loading ? <UpcomingRow key={user?.id ?? ''} /> : null}
       <section id="feed-panel" role="tabpanel" aria-labelledby={`tab-${tab}`}>
         {loading ? (
           <PageLoading />

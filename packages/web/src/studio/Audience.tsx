@@ -1,9 +1,8 @@
 import { api } from '../app/api.ts';
 import { Avatar } from '../components/Avatar.tsx';
 import { PageLoading } from '../components/PageLoading.tsx';
-import { browserTimeZone } from '../events/zones.ts';
 import { compactCount, followersLabel, relativeTime } from '../lib/format.ts';
-import { CsvLink, Figure, minutesLabel, TZ_OFFSET, useLoad } from './common.tsx';
+import { CsvLink, Figure, minutesLabel, STUDIO_TZ, useLoad } from './common.tsx';
 
 const CLASS_LABEL = { regular: 'Regular', returning: 'Returning', new: 'New' } as const;
 
@@ -124,7 +123,7 @@ const hourLabel = (h: number) => (h === 0 ? '12a' : h < 12 ? `${h}a` : h === 12 
 /** When your followers watch LIVEs, per hour of the week in your time zone. */
 export function BestTimes() {
   // The zone, not today's offset: hours before and after a DST change each land where they were lived.
-  const { data, error } = useLoad(() => api.studioHeatmap({ tz: browserTimeZone(), days: 28 }), 'heatmap');
+  const { data, error } = useLoad(() => api.studioHeatmap({ tz: STUDIO_TZ, days: 28 }), 'heatmap');
   if (error) return <p className="form-error">{error}</p>;
   if (!data) return <PageLoading />;
   const max = Math.max(1, ...data.cells);
@@ -135,7 +134,7 @@ export function BestTimes() {
           When your {followersLabel(data.followers)} started watching any LIVE in the last {data.days} days,
           in your time zone.
         </p>
-        <CsvLink dataset="heatmap" tzOffsetMin={TZ_OFFSET} />
+        <CsvLink dataset="heatmap" tz={STUDIO_TZ} />
       </div>
       {data.best.length > 0 ? (
         <div className="studio-best">

@@ -8,14 +8,14 @@ import { PageLoading } from '../components/PageLoading.tsx';
 import { compactCount, durationLabel } from '../lib/format.ts';
 import { useVisibleInterval } from '../lib/useVisibleInterval.ts';
 import { Chart } from './Chart.tsx';
-import { COLORS, CsvLink, dateTime, Figure, minutesLabel, pct, TZ_OFFSET, useLoad } from './common.tsx';
+import { COLORS, CsvLink, dateTime, Figure, minutesLabel, pct, STUDIO_TZ, useLoad } from './common.tsx';
 
 /** How often the live dashboard asks for fresh counters while you are LIVE. */
 const LIVE_POLL_MS = 3000;
 
 export function Overview() {
   const sessions = useLoad(() => api.studioSessions({ limit: 50 }), 'sessions');
-  const insights = useLoad(() => api.studioInsights({ tzOffsetMin: TZ_OFFSET }), 'insights');
+  const insights = useLoad(() => api.studioInsights({ tz: STUDIO_TZ }), 'insights');
 
   if (sessions.error) return <p className="form-error">{sessions.error}</p>;
   if (!sessions.data) return <PageLoading />;

@@ -3,7 +3,7 @@ import { api } from '../app/api.ts';
 import { PageLoading } from '../components/PageLoading.tsx';
 import { compactCount } from '../lib/format.ts';
 import { Chart } from './Chart.tsx';
-import { COLORS, CsvLink, Figure, minutesLabel, TZ_OFFSET, useLoad } from './common.tsx';
+import { COLORS, CsvLink, Figure, minutesLabel, STUDIO_TZ, useLoad } from './common.tsx';
 
 type Bucket = 'day' | 'week' | 'month';
 const RANGES: { days: number; label: string; bucket: Bucket }[] = [
@@ -26,7 +26,7 @@ export function Trends() {
       from: localDate(Date.now() - (range.days - 1) * 86_400_000),
       to: localDate(Date.now()),
       bucket,
-      tzOffsetMin: TZ_OFFSET,
+      tz: STUDIO_TZ,
     }),
     [range, bucket],
   );
@@ -101,7 +101,7 @@ export function Trends() {
             </button>
           ))}
         </div>
-        <CsvLink dataset="trends" from={query.from} to={query.to} bucket={bucket} tzOffsetMin={TZ_OFFSET} />
+        <CsvLink dataset="trends" from={query.from} to={query.to} bucket={bucket} tz={STUDIO_TZ} />
       </div>
       {error ? <p className="form-error">{error}</p> : null}
       <div className="studio-figures">

@@ -1,9 +1,13 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { api } from '../app/api.ts';
+import { browserTimeZone } from '../events/zones.ts';
 import { errorMessage } from '../lib/errors.ts';
 
-/** The viewer's UTC offset as the API takes it (Date#getTimezoneOffset: minutes to add to get UTC). */
-export const TZ_OFFSET = new Date().getTimezoneOffset();
+/**
+ * The viewer's IANA zone, which the studio API reads days, weeks and hours in (DST included); a
+ * fixed UTC offset would put every figure from the other side of a DST change an hour off.
+ */
+export const STUDIO_TZ = browserTimeZone();
 
 export const COLORS = {
   viewers: '#25f4ee',

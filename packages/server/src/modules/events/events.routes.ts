@@ -7,6 +7,7 @@ import {
   LiveEvent,
   MyEventsList,
   RsvpState,
+  UpcomingEventsQuery,
   UpdateEventBody,
 } from '@onair/protocol';
 import type { FastifyInstance } from 'fastify';
@@ -47,6 +48,19 @@ export async function eventsRoutes(app: FastifyInstance, { events }: { events: E
       },
     },
     (request) => events.mine(request.actor),
+  );
+  r.get(
+    '/events/upcoming',
+    {
+      config: { auth: 'public' },
+      schema: {
+        tags,
+        summary: "Upcoming LIVEs for the feed: followed creators' and your RSVPs first, then soonest",
+        querystring: UpcomingEventsQuery,
+        response: { 200: EventList },
+      },
+    },
+    (request) => events.upcoming(request.actor, request.query),
   );
   // Registered before `/events/:id`: the calendar file of one event.
   r.get(

@@ -24,6 +24,7 @@ import { presentEvent } from './events.presenter.ts';
 import * as repo from './events.repository.ts';
 import { type CalendarEvent, renderCalendar } from './ical.ts';
 import { missedDeadline, reminderAt, resolveStart } from './schedule-rules.ts';
+import { feedUpcoming } from './upcoming.read-model.ts';
 
 export interface EventsDeps {
   db: Db;
@@ -197,6 +198,12 @@ export function createEventsService(deps: EventsDeps) {
     ): Promise<EventList> {
       const creator = await accounts.getByHandle(actor, handle);
       const rows = await repo.listByCreator(db, creator.id, { ...q, now: nowDate() });
+      return { items: await presentList(actor, rows) };
+    },
+
+    /** The feed's "Upcoming" row: for a signed-in viewer, who they follow and what they RSVPed first. */
+    async upcoming(actor: Actor | null, q: { limit: number }): Promise<EventList> {
+      const rows = await feedUpcoming(db, { viewerId: actor?.id ?? null, limit: q.limit, now: nowDate() });
       return { items: await presentList(actor, rows) };
     },
 

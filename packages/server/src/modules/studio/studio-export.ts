@@ -10,17 +10,17 @@ import type {
 import { AppError } from '../../errors.ts';
 import { type CsvCell, pickColumns, toCsv } from './csv.ts';
 
+/** `tz` (IANA) wins over the older fixed `tzOffsetMin`. */
+type Zone = { tz?: string | undefined; tzOffsetMin: number };
+
 /** The studio's own reads the export turns into files (each checks access itself). */
 export interface ExportSources {
   now: () => number;
-  range(q: { from: string; to: string; tzOffsetMin: number }): { from: Date; to: Date };
+  range(q: Zone & { from: string; to: string }): { from: Date; to: Date };
   list(actor: Actor, q: { limit: number; from?: Date; to?: Date }): Promise<StudioSessionList>;
   detail(actor: Actor, sessionId: string): Promise<StudioSessionDetail>;
-  trends(
-    actor: Actor,
-    q: { from: string; to: string; bucket: TrendBucket; tzOffsetMin: number },
-  ): Promise<StudioTrends>;
-  heatmap(actor: Actor, q: { tzOffsetMin: number; days: number }): Promise<StudioHeatmap>;
+  trends(actor: Actor, q: Zone & { from: string; to: string; bucket: TrendBucket }): Promise<StudioTrends>;
+  heatmap(actor: Actor, q: Zone & { days: number }): Promise<StudioHeatmap>;
   /** Every fan of the creator (the audience page shows the top 100). */
   allFans(actor: Actor): Promise<StudioAudience['fans']>;
 }
@@ -35,6 +35,7 @@ export function createStudioExport(src: ExportSources) {
     q: StudioExportQuery,
   ): Promise<{ filename: string; body: string }> {
     const stamp = new Date(src.now()).toISOString().slice(0, 10);
+    const zone: Zone = { tzOffsetMin: q.tzOffsetMin, ...(q.tz !== undefined ? { tz: q.tz } : {}) };
     const out = <C extends string>(name: string, all: readonly C[], rows: Record<C, CsvCell>[]) => {
       const columns = pickColumns(all, q.columns);
       return { filename: `onair-${name}-${stamp}.csv`, body: toCsv(columns, rows) };
@@ -44,7 +45,7 @@ export function createStudioExport(src: ExportSources) {
         if ((q.from === undefined) !== (q.to === undefined)) {
           throw new AppError('studio.csv_invalid', 400, 'Give both `from` and `to`, or neither.');
         }
-        const r = q.from && q.to ? src.range({ from: q.from, to: q.to, tzOffsetMin: q.tzOffsetMin }) : null;
+        const r = q.from && q.to ? src.range({ ...zone, from: q.from, to: q.to }) : null;
         pickColumns(SESSION_COLUMNS, q.columns);
         const { sessions } = await src.list(me, { limit: 5000, ...(r ? { from: r.from, to: r.to } : {}) });
         return out('sessions', SESSION_COLUMNS, sessions);
@@ -60,12 +61,7 @@ export function createStudioExport(src: ExportSources) {
         if (!q.from || !q.to)
           throw new AppError('studio.csv_invalid', 400, 'The trends export needs `from` and `to`.');
         pickColumns(TREND_COLUMNS, q.columns);
-        const t = await src.trends(me, {
-          from: q.from,
-          to: q.to,
-          bucket: q.bucket,
-          tzOffsetMin: q.tzOffsetMin,
-        });
+        const t = await src.trends(me, { ...zone, from: q.from, to: q.to, bucket: q.bucket });
         return out(`trends-${q.bucket}`, TREND_COLUMNS, t.points);
       }
       case 'fans': {
@@ -91,7 +87,7 @@ export function createStudioExport(src: ExportSources) {
       }
       case 'heatmap': {
         pickColumns(HEATMAP_COLUMNS, q.columns);
-        const h = await src.heatmap(me, { tzOffsetMin: q.tzOffsetMin, days: 28 });
+        const h = await src.heatmap(me, { ...zone, days: 28 });
         return out(
           'best-times',
           HEATMAP_COLUMNS,

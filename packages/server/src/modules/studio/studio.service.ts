@@ -1,6 +1,5 @@
 import {
   type Actor,
-  bucketStart,
   classifyViewer,
   coachingInsights,
   hourOfWeekCellsInZone,
@@ -34,6 +33,7 @@ import { createSessionFigures } from './session-figures.ts';
 import { peopleIn, presentDetail, presentSummary, presentUser } from './studio.presenter.ts';
 import * as readModel from './studio.read-model.ts';
 import * as repo from './studio.repository.ts';
+import { studioCalendar } from './studio-calendar.ts';
 import { createStudioExport } from './studio-export.ts';
 
 export interface StudioDeps {
@@ -124,12 +124,13 @@ export function createStudioService({
     };
   }
 
-  function range(q: { from: string; to: string; tzOffsetMin: number }): { from: Date; to: Date } {
+  function range(q: ZoneQuery & { from: string; to: string }): { from: Date; to: Date } {
+    const calendar = studioCalendar(q);
     const parse = (v: string, endOfDay: boolean) => {
       if (/^\d{4}-\d{2}-\d{2}$/.test(v)) {
-        // A calendar date is a whole day on the creator's clock.
-        const midnight = Date.parse(`${v}T00:00:00Z`) + q.tzOffsetMin * 60_000;
-        return endOfDay ? midnight + DAY_MS - 1 : midnight;
+        // A calendar date is a whole day on the creator's clock (23 or 25 hours across a DST change).
+        const day = calendar.day(v);
+        return endOfDay ? day.end - 1 : day.start;
       }
       return Date.parse(v);
     };
@@ -151,23 +152,20 @@ export function createStudioService({
 
   async function trends(
     actor: Actor | null,
-    q: { from: string; to: string; bucket: TrendBucket; tzOffsetMin: number },
+    q: ZoneQuery & { from: string; to: string; bucket: TrendBucket },
   ): Promise<StudioTrends> {
     const me = own(actor);
+    const calendar = studioCalendar(q);
     const { from, to } = range(q);
     const rows = await repo.rollupsBetween(db, me.id, from, to, 10_000);
     const points = new Map<number, TrendPoint>();
     // Every bucket in the range, empty ones too, so a chart's x axis is the calendar.
-    for (let t = bucketStart(from.getTime(), q.bucket, q.tzOffsetMin); t <= to.getTime(); ) {
+    for (let t = calendar.bucketStart(from.getTime(), q.bucket); t <= to.getTime(); ) {
       points.set(t, emptyPoint(t));
-      const next = new Date(t - q.tzOffsetMin * 60_000);
-      if (q.bucket === 'day') next.setUTCDate(next.getUTCDate() + 1);
-      else if (q.bucket === 'week') next.setUTCDate(next.getUTCDate() + 7);
-      else next.setUTCMonth(next.getUTCMonth() + 1);
-      t = next.getTime() + q.tzOffsetMin * 60_000;
+      t = calendar.nextBucket(t, q.bucket);
     }
     for (const r of rows) {
-      const key = bucketStart(r.startedAt.getTime(), q.bucket, q.tzOffsetMin);
+      const key = calendar.bucketStart(r.startedAt.getTime(), q.bucket);
       const p = points.get(key) ?? emptyPoint(key);
       points.set(key, p);
       p.sessions++;
@@ -184,6 +182,7 @@ export function createStudioService({
       p.avgWatchS = p.uniqueViewers ? Math.round(p.totalWatchS / p.uniqueViewers) : 0;
     return {
       bucket: q.bucket,
+      timeZone: calendar.timeZone,
       from: from.toISOString(),
       to: to.toISOString(),
       points: [...points.values()].sort((a, b) => a.start.localeCompare(b.start)),
@@ -277,8 +276,9 @@ export function createStudioService({
     return { tzOffsetMin: q.tzOffsetMin, timeZone: zone, days: q.days, followers, cells, best };
   }
 
-  async function insights(actor: Actor | null, q: { tzOffsetMin: number }): Promise<StudioInsights> {
+  async function insights(actor: Actor | null, q: ZoneQuery): Promise<StudioInsights> {
     const me = own(actor);
+    const { timeZone } = studioCalendar(q);
     await finalizeMissing(me.id);
     const rows = await repo.latestRollups(db, me.id, INSIGHT_SESSIONS);
     const sessions = rows.map((r) => ({
@@ -292,6 +292,7 @@ export function createStudioService({
     );
     const list = coachingInsights(sessions, {
       tzOffsetMin: q.tzOffsetMin,
+      ...(timeZone ? { timeZone } : {}),
       opponentName: (id) => {
         const u = opponents.get(id);
         return u ? `@${u.handle}` : 'the same creator';
@@ -348,6 +349,9 @@ export function createStudioService({
 }
 
 export type StudioService = ReturnType<typeof createStudioService>;
+
+/** `tz` (IANA) wins; `tzOffsetMin` is what older clients send. */
+type ZoneQuery = { tz?: string | undefined; tzOffsetMin: number };
 
 const emptyPoint = (t: number): TrendPoint => ({
   start: new Date(t).toISOString(),
