@@ -62,7 +62,7 @@ describe.each(testDatabases())('ledger invariant checker on $name', (kind) => {
     expect(report.ok).toBe(true);
     expect(report.totals).toEqual({
       coins: { issued: 7000, held: 999, spent: 6001 },
-      diamonds: { issued: 3000, held: 2000, redeemed: 1000 },
+      diamonds: { issued: 3000, held: 2000, redeemed: 1000, rewarded: 0 },
       // 7,000 coins cost $99.99; 1,000 diamonds at 1 cent less the 3 % fee = $9.70 owed to the creator.
       fiatCents: { received: 9999, revenue: 9999 - 970, owedToCreators: 970 },
     });
@@ -122,6 +122,21 @@ describe.each(testDatabases())('ledger invariant checker on $name', (kind) => {
       database.db,
     );
     await sql`delete from ledger_transfers where idempotency_key = 'hand-made'`.execute(database.db);
+    expect(await checks()).toEqual([]);
+  });
+
+  it('names a LIVE Rewards payout row the rewards pool never paid', async () => {
+    const creatorId = (await app.inject('/api/v1/users/chk_creator')).json().id;
+    await sql`insert into reward_payouts (creator_id, kind, period_key, period_start, period_end, base_diamonds,
+        bps, bonus_diamonds, items, explanation, transfer_id)
+      values (${creatorId}, 'weekly', 'hand-made', now(), now(), 100, 500, 5, '[]', 'hand-made', 999999)`.execute(
+      database.db,
+    );
+    expect(await checks()).toEqual([
+      'reward_paired: transfer 999999: payout row without a reward transfer',
+      'rewards_pool_matches_payouts: the rewards pool paid 0 diamonds, payout rows add up to 5',
+    ]);
+    await sql`delete from reward_payouts where period_key = 'hand-made'`.execute(database.db);
     expect(await checks()).toEqual([]);
   });
 

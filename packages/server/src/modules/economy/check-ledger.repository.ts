@@ -94,3 +94,35 @@ export async function unpairedGifts(db: Db, limit: number) {
   );
   return rows;
 }
+
+/**
+ * LIVE Rewards: reward transfers and payout rows pair one to one, and each transfer takes the row's
+ * bonus from the rewards pool to the row's creator's DIAMOND account (modules/rewards).
+ */
+export async function unpairedRewards(db: Db, limit: number) {
+  const { rows } = await sql<{ transferId: number; problem: string }>`
+    (select t.id as transfer_id, 'reward transfer without a payout row' as problem from ledger_transfers t
+      left join reward_payouts r on r.transfer_id = t.id where t.kind = 'reward' and r.id is null limit ${limit})
+    union all
+    (select r.transfer_id, 'payout row without a reward transfer' from reward_payouts r
+      left join ledger_transfers t on t.id = r.transfer_id and t.kind = 'reward'
+      where r.transfer_id is not null and t.id is null limit ${limit})
+    union all
+    (select r.transfer_id, 'payout of ' || r.bonus_diamonds || ' diamonds, but the pool paid ' || (-p.amount)
+      from reward_payouts r join ledger_postings p on p.transfer_id = r.transfer_id
+      join ledger_accounts a on a.id = p.account_id and a.system_code = 'rewards_pool'
+      where p.amount <> -r.bonus_diamonds limit ${limit})
+    union all
+    (select r.transfer_id, 'reward credited to an account that is not the creator''s DIAMOND account'
+      from reward_payouts r join ledger_postings p on p.transfer_id = r.transfer_id and p.amount > 0
+      join ledger_accounts a on a.id = p.account_id
+      where a.owner_id is distinct from r.creator_id or a.asset <> 'DIAMOND' limit ${limit})`.execute(db);
+  return rows;
+}
+
+/** Diamonds the payout rows say were paid; the rewards pool must have paid exactly that. */
+export async function rewardPayoutTotal(db: Db): Promise<number> {
+  const { rows } = await sql<{ total: number }>`
+    select coalesce(sum(bonus_diamonds), 0)::bigint as total from reward_payouts`.execute(db);
+  return rows[0]?.total ?? 0;
+}

@@ -14,14 +14,16 @@ const LIMIT = 50;
  * - no user balance is negative;
  * - coins issued = coins held + coins spent; diamonds issued = held + redeemed; cash received =
  *   platform revenue + cash owed to creators;
- * - gift transfers and gift rows pair up one to one.
+ * - gift transfers and gift rows pair up one to one;
+ * - reward transfers and reward payout rows pair up one to one, each paying its row's bonus from the
+ *   rewards pool to its creator, and the pool has paid exactly what the rows add up to.
  */
 export async function checkLedger(db: Db, now = new Date()): Promise<LedgerCheck> {
   const problems: LedgerCheck['problems'] = [];
   const add = (check: string, message: string, data?: Record<string, unknown>) =>
     problems.push({ check, message, ...(data ? { data } : {}) });
 
-  const [counts, unbalanced, legless, orphans, mismatched, running, negative, system, users, gifts] =
+  const [counts, unbalanced, legless, orphans, mismatched, running, negative, system, users, gifts, rewards] =
     await Promise.all([
       repo.counts(db),
       repo.unbalancedTransfers(db, LIMIT),
@@ -33,6 +35,7 @@ export async function checkLedger(db: Db, now = new Date()): Promise<LedgerCheck
       repo.systemBalances(db),
       repo.userTotals(db),
       repo.unpairedGifts(db, LIMIT),
+      repo.unpairedRewards(db, LIMIT),
     ]);
 
   for (const r of unbalanced)
@@ -62,6 +65,7 @@ export async function checkLedger(db: Db, now = new Date()): Promise<LedgerCheck
       ...r,
     });
   for (const r of gifts) add('gift_paired', `transfer ${r.transferId}: ${r.problem}`, { ...r });
+  for (const r of rewards) add('reward_paired', `transfer ${r.transferId}: ${r.problem}`, { ...r });
 
   const sys = new Map(system.map((r) => [r.systemCode, r.balance]));
   const balanceOf = (code: SystemAccount) => {
@@ -79,7 +83,16 @@ export async function checkLedger(db: Db, now = new Date()): Promise<LedgerCheck
     issued: -balanceOf('diamond_issuance'),
     held: held.get('DIAMOND') ?? 0,
     redeemed: balanceOf('diamond_redeemed'),
+    // 0 - b, not -b: an untouched pool reads 0, not -0.
+    rewarded: 0 - balanceOf('rewards_pool'),
   };
+  const payouts = await repo.rewardPayoutTotal(db);
+  if (payouts !== diamonds.rewarded)
+    add(
+      'rewards_pool_matches_payouts',
+      `the rewards pool paid ${diamonds.rewarded} diamonds, payout rows add up to ${payouts}`,
+      { pool: diamonds.rewarded, payouts },
+    );
   const fiatCents = {
     received: -balanceOf('payment_clearing'),
     revenue: balanceOf('platform_revenue'),
@@ -91,10 +104,12 @@ export async function checkLedger(db: Db, now = new Date()): Promise<LedgerCheck
       `coins issued ${coins.issued} ≠ held ${coins.held} + spent ${coins.spent} (off by ${coins.issued - coins.held - coins.spent})`,
       coins,
     );
-  if (diamonds.issued !== diamonds.held + diamonds.redeemed)
+  // Bonuses are diamonds created by the rewards pool, as gifts' are by the issuance account.
+  const created = diamonds.issued + diamonds.rewarded;
+  if (created !== diamonds.held + diamonds.redeemed)
     add(
       'diamonds_conserved',
-      `diamonds issued ${diamonds.issued} ≠ held ${diamonds.held} + redeemed ${diamonds.redeemed} (off by ${diamonds.issued - diamonds.held - diamonds.redeemed})`,
+      `diamonds issued ${diamonds.issued} + rewarded ${diamonds.rewarded} ≠ held ${diamonds.held} + redeemed ${diamonds.redeemed} (off by ${created - diamonds.held - diamonds.redeemed})`,
       diamonds,
     );
   if (fiatCents.received !== fiatCents.revenue + fiatCents.owedToCreators)
@@ -119,7 +134,7 @@ export function formatLedgerCheck(r: LedgerCheck): string {
   const lines = [
     `ledger ${r.ok ? 'OK' : 'BROKEN'}: ${r.counts.transfers} transfers, ${r.counts.postings} postings, ${r.counts.accounts} accounts`,
     `  coins     issued ${coins.issued} = held ${coins.held} + spent ${coins.spent}`,
-    `  diamonds  issued ${diamonds.issued} = held ${diamonds.held} + redeemed ${diamonds.redeemed}`,
+    `  diamonds  issued ${diamonds.issued} + rewarded ${diamonds.rewarded} = held ${diamonds.held} + redeemed ${diamonds.redeemed}`,
     `  cash      received ${fiatCents.received} = revenue ${fiatCents.revenue} + owed to creators ${fiatCents.owedToCreators} (cents)`,
     ...r.problems.map((p) => `  ✗ [${p.check}] ${p.message}`),
   ];

@@ -1,13 +1,14 @@
 import type { Actor } from '@onair/core';
-import type {
-  AdminGift,
-  CreateGiftBody,
-  Gift,
-  GiftReceipt,
-  SendGiftBody,
-  ServerFrame,
-  TopGifters,
-  UpdateGiftBody,
+import {
+  type AdminGift,
+  type CreateGiftBody,
+  FAN_CLUB_GIFT_ID,
+  type Gift,
+  type GiftReceipt,
+  type SendGiftBody,
+  type ServerFrame,
+  type TopGifters,
+  type UpdateGiftBody,
 } from '@onair/protocol';
 import type { Logger } from 'pino';
 import { requireAccess } from '../../access.ts';
@@ -106,6 +107,8 @@ export function createGiftsService(deps: GiftsDeps) {
     async send(sender: GiftSender | null, creatorHandle: string, body: SendGiftBody): Promise<SentGift> {
       requireAccess(sender, 'gift.send', null);
       const creator = await lookups.resolveCreator(sender, creatorHandle);
+      if (creator.id === sender.id && body.giftId === FAN_CLUB_GIFT_ID)
+        throw badRequest('fanclub.own_club', "You can't join your own fan club.");
       if (creator.id === sender.id) throw badRequest('gift.self', "You can't send a gift to yourself.");
       const comboId = body.comboId ?? null;
       return committer.submit({

@@ -10,7 +10,9 @@ export type SystemAccount =
   | 'diamond_issuance'
   | 'diamond_redeemed'
   | 'payment_clearing'
-  | 'platform_revenue';
+  | 'platform_revenue'
+  /** LIVE Rewards bonuses are paid from it (DIAMOND; modules/rewards). */
+  | 'rewards_pool';
 
 export interface TransferSpec {
   /** Globally unique: the same key can never move value twice. */
@@ -112,14 +114,15 @@ export function createLedger(db: Db) {
   const ids = new Map<string, number>();
   const cacheKey = (ownerId: string, asset: Asset) => `${ownerId}:${asset}`;
 
-  async function systemIds(): Promise<Map<string, number>> {
-    system ??= repo.systemAccounts(db).then((rows) => new Map(rows.map((r) => [r.systemCode, r.id])));
+  // `via`: a job's transaction on the embedded database, whose one connection it holds.
+  async function systemIds(via: Db = db): Promise<Map<string, number>> {
+    system ??= repo.systemAccounts(via).then((rows) => new Map(rows.map((r) => [r.systemCode, r.id])));
     return system;
   }
 
   return {
-    async systemAccount(code: SystemAccount): Promise<number> {
-      const id = (await systemIds()).get(code);
+    async systemAccount(code: SystemAccount, via: Db = db): Promise<number> {
+      const id = (await systemIds(via)).get(code);
       if (id === undefined)
         throw new LedgerRuleError(`system account ${code} is missing (migrations not run?)`);
       return id;
@@ -129,7 +132,12 @@ export function createLedger(db: Db) {
      * Ids of users' accounts of one asset; with `create`, missing ones are opened first. Without it,
      * an owner with no account is simply absent from the map (a balance of zero).
      */
-    async accountIds(ownerIds: string[], asset: Asset, create: boolean): Promise<Map<string, number>> {
+    async accountIds(
+      ownerIds: string[],
+      asset: Asset,
+      create: boolean,
+      via: Db = db,
+    ): Promise<Map<string, number>> {
       const out = new Map<string, number>();
       const missing: string[] = [];
       for (const o of new Set(ownerIds)) {
@@ -143,7 +151,7 @@ export function createLedger(db: Db) {
               db,
               missing.map((ownerId) => ({ ownerId, asset })),
             )
-          : await repo.findAccounts(db, missing, [asset]);
+          : await repo.findAccounts(via, missing, [asset]);
         for (const r of rows) {
           ids.set(cacheKey(r.ownerId, r.asset), r.id);
           out.set(r.ownerId, r.id);

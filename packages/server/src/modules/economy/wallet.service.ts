@@ -32,6 +32,7 @@ const MEMO: Record<string, (e: repo.StatementRow) => string> = {
   withdrawal: () => 'Withdrawal requested',
   withdrawal_reversal: () => 'Withdrawal returned',
   payout: () => 'Paid out',
+  reward: () => 'LIVE Rewards bonus',
 };
 
 function presentEntry(e: repo.StatementRow): StatementEntry {
