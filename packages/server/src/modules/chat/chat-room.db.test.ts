@@ -19,8 +19,11 @@ function roomRecorder(client: Client) {
   let viewers: { current: number; peak: number } | undefined;
   const errors: Frame[] = [];
   const acks: Frame[] = [];
+  /** Frame types in arrival order, a batch only when it carries events (to check what came first). */
+  const order: string[] = [];
   client.ws.on('message', (data) => {
     const f = JSON.parse(data.toString());
+    if (f.type !== 'batch' || f.events.length > 0) order.push(f.type);
     if (f.type === 'batch') {
       events.push(...f.events);
       hearts += f.hearts ?? 0;
@@ -32,6 +35,7 @@ function roomRecorder(client: Client) {
     events,
     errors,
     acks,
+    order,
     hearts: () => hearts,
     viewers: () => viewers,
     comments: () =>
@@ -183,22 +187,27 @@ describe.each(backends)('LIVE room chat across two nodes ($name)', (backend) => 
       if (String(ack.nonce).startsWith('m')) acked.add(ack.nonce);
     }
 
-    // Node B is "gone" for this viewer: it comes back on node A.
+    // Node B is "gone" for this viewer: it comes back on node A while the host goes on commenting,
+    // so live events reach node A while the viewer's replay is being read.
     const back = await client(wsA, fan.auth);
     const rec2 = roomRecorder(back);
-    const joined = await join(back, lastSeq);
+    const rejoin = join(back, lastSeq);
+    for (let i = 0; i < 5; i++)
+      hostA.ws.send(JSON.stringify({ type: 'comment', room, text: `live ${i}`, nonce: `l${i}` }));
+    const joined = await rejoin;
     expect(joined.snapshot).toBeNull();
     expect(joined.replayed).toBeGreaterThanOrEqual(5);
-    await eventually('replay', () => rec2.comments().filter((c) => c.text.startsWith('missed')).length === 5);
+    const seen = () => rec2.comments().filter((c) => /^(missed|live) /.test(c.text));
+    await eventually('replay, then live', () => seen().length >= 10);
+    // The replay first, then live events: nothing before `joined`, no gap, no duplicate.
+    expect(rec2.order[0]).toBe('joined');
     const seqs = rec2.events.map((e) => e.seq);
     expect(seqs[0]).toBe(lastSeq + 1);
     for (let i = 1; i < seqs.length; i++) expect(seqs[i]).toBe(seqs[i - 1]! + 1);
-    expect(
-      rec2
-        .comments()
-        .map((c) => c.text)
-        .slice(0, 5),
-    ).toEqual(['missed 0', 'missed 1', 'missed 2', 'missed 3', 'missed 4']);
+    expect(seen().map((c) => c.text)).toEqual([
+      ...[0, 1, 2, 3, 4].map((i) => `missed ${i}`),
+      ...[0, 1, 2, 3, 4].map((i) => `live ${i}`),
+    ]);
   });
 
   it('applies moderation at once: mute, banned words, slow mode, delete and pin reach every node', async () => {

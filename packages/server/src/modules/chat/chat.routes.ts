@@ -1,6 +1,7 @@
 import {
   CommentPage,
   cleanString,
+  FansOnlyBody,
   HandleParams,
   IdParams,
   ModerationSettings,
@@ -118,6 +119,23 @@ export async function chatRoutes(app: FastifyInstance, { chat }: { chat: ChatSer
     },
     async (request) => {
       await chat.report(request.actor, request.params.id, request.body.reason);
+      return { ok: true as const };
+    },
+  );
+  r.put(
+    '/sessions/:id/fans-only',
+    {
+      config: { auth: 'user' },
+      schema: {
+        tags,
+        summary: 'Fans-only chat on or off (host or moderator): only fan club members may comment',
+        params: IdParams,
+        body: FansOnlyBody,
+        response: { 200: Ok },
+      },
+    },
+    async (request) => {
+      await chat.setFansOnly(request.actor, request.params.id, request.body.fansOnly);
       return { ok: true as const };
     },
   );

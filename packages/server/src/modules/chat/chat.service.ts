@@ -1,4 +1,7 @@
+import type { Actor } from '@onair/core';
+import { FAN_SPOTLIGHT_LEVEL, type FanEntrance } from '@onair/protocol';
 import type { Logger } from 'pino';
+import { requireAccess } from '../../access.ts';
 import type { Db } from '../../db/database.ts';
 import type { DomainEvents } from '../../events/domain-events.ts';
 import type { RateLimits } from '../../limits/limits.ts';
@@ -8,7 +11,7 @@ import type { AccountsService } from '../accounts/accounts.service.ts';
 import type { LiveService } from '../live/live.service.ts';
 import { createComments } from './comments.ts';
 import { createModeration } from './moderation.ts';
-import { createRoomRules } from './room-rules.ts';
+import { type ChatFans, createRoomRules } from './room-rules.ts';
 import { createShareLinks } from './share-links.ts';
 
 export interface ChatDeps {
@@ -25,6 +28,8 @@ export interface ChatDeps {
   limits: Pick<RateLimits, 'comments'>;
   writeBatchMs: number;
   now?: () => Date;
+  /** Fan badges beside names, fans-only chat (modules/fanclub); without it the chat has neither. */
+  fans?: ChatFans;
 }
 
 /**
@@ -33,7 +38,7 @@ export interface ChatDeps {
  */
 export function createChatService(deps: ChatDeps) {
   const { db, accounts, live, log, logger, now = () => new Date() } = deps;
-  const rules = createRoomRules({ db, bus: deps.bus, accounts, live, log, now });
+  const rules = createRoomRules({ db, fans: deps.fans, bus: deps.bus, accounts, live, log, now });
   const comments = createComments({
     db,
     live,
@@ -64,7 +69,24 @@ export function createChatService(deps: ChatDeps) {
   deps.events.on('social.followed', (f) => shares.onFollow(f.followerId, f.creatorId, f.ref));
   deps.events.on('live.session_ended', ({ sessionId }) => ended(sessionId));
 
-  return { ...comments, ...moderation, ...shares, ended };
+  /** Fans-only chat on or off, by the host or a moderator; the room is told with a `settings` event. */
+  async function setFansOnly(actor: Actor | null, sessionId: string, fansOnly: boolean): Promise<void> {
+    const ctx = await rules.context(sessionId, true);
+    requireAccess(actor, 'chat.moderate', rules.access(ctx, actor));
+    if (!deps.fans) return;
+    await deps.fans.setFansOnly(ctx.creatorId, fansOnly);
+    await rules.appendIfLive(ctx, { kind: 'settings', slowModeS: ctx.slowModeS, fansOnly });
+  }
+
+  /** A member entering a room: their badge for the join notice, highlighted from a high level on. */
+  async function entrance(sessionId: string, userId: string, name: string): Promise<FanEntrance | null> {
+    if (!deps.fans) return null;
+    const ctx = await rules.context(sessionId);
+    const fan = (await deps.fans.badgesOf(ctx.creatorId, [userId])).get(userId);
+    return fan ? { name, fan, spotlight: fan.level >= FAN_SPOTLIGHT_LEVEL } : null;
+  }
+
+  return { ...comments, ...moderation, ...shares, ended, setFansOnly, entrance };
 }
 
 export type ChatService = ReturnType<typeof createChatService>;

@@ -58,6 +58,15 @@ export function createComments({ db, live, log, logger, rules, limiter, writeBat
     if (lastPost.size > 100_000) lastPost.clear();
   }
 
+  /** Fans-only chat: members, the host and moderators may comment; everyone else gets a coded 403. */
+  async function checkFansOnly(ctx: Awaited<ReturnType<RoomRules['context']>>, actor: Actor) {
+    const fans = rules.fans;
+    if (!fans || actor.id === ctx.creatorId || ctx.moderators.has(actor.id)) return;
+    if (!(await fans.fansOnly(ctx.creatorId))) return;
+    if ((await fans.badgesOf(ctx.creatorId, [actor.id])).has(actor.id)) return;
+    throw new AppError('chat.fans_only', 403, 'Only fan club members can comment in this LIVE right now.');
+  }
+
   /**
    * Broadcast first (the room sees it at once), then stored; a client is told its comment is posted
    * only once it is stored. Should the store still fail for this row (the batch writer has already
@@ -94,6 +103,7 @@ export function createComments({ db, live, log, logger, rules, limiter, writeBat
       if (rules.activeSanction(ctx, actor.id, 'ban') || ctx.blockedByHost.has(actor.id)) {
         throw new AppError('chat.banned', 403, "You can't comment in this LIVE.");
       }
+      await checkFansOnly(ctx, actor);
       const mute = rules.activeSanction(ctx, actor.id, 'mute');
       if (mute) {
         const until = mute.until?.toISOString() ?? null;
@@ -156,7 +166,10 @@ export function createComments({ db, live, log, logger, rules, limiter, writeBat
       const seq = await log.head(sessionId);
       await writer.drain();
       const rows = await repo.listComments(db, sessionId, SNAPSHOT_COMMENTS);
-      const comments = rows.reverse().map((r) => rules.toComment(ctx, r, null));
+      const comments = await rules.withFans(
+        ctx,
+        rows.reverse().map((r) => rules.toComment(ctx, r, null)),
+      );
       const pinnedId = (await live.chatContext(sessionId))?.pinnedCommentId;
       const pinnedRow = pinnedId ? await repo.findComment(db, pinnedId) : undefined;
       const snapshot: RoomSnapshot = {
@@ -165,6 +178,7 @@ export function createComments({ db, live, log, logger, rules, limiter, writeBat
         pinned: pinnedRow && !pinnedRow.deletedAt ? rules.toComment(ctx, pinnedRow, null) : null,
         viewers,
         slowModeS: ctx.slowModeS,
+        ...(rules.fans ? { fansOnly: await rules.fans.fansOnly(ctx.creatorId) } : {}),
       };
       return { snapshot, replay: [] as RoomEvent[] };
     },
@@ -175,7 +189,10 @@ export function createComments({ db, live, log, logger, rules, limiter, writeBat
       const rows = await repo.listComments(db, sessionId, limit + 1, beforeSeq);
       const page = rows.slice(0, limit);
       return {
-        comments: page.map((r) => rules.toComment(ctx, r, null)),
+        comments: await rules.withFans(
+          ctx,
+          page.map((r) => rules.toComment(ctx, r, null)),
+        ),
         nextCursor: rows.length > limit && page.length ? String(page.at(-1)!.seq) : null,
       };
     },

@@ -1,5 +1,5 @@
 import type { Actor } from '@onair/core';
-import type { ChatComment, ChatUser, RoomEvent } from '@onair/protocol';
+import type { ChatComment, ChatUser, FanBadge, RoomEvent } from '@onair/protocol';
 import type { Db } from '../../db/database.ts';
 import { notFound } from '../../errors.ts';
 import type { Bus } from '../../realtime/bus.ts';
@@ -26,8 +26,16 @@ const CONTEXT_TTL_MS = 5_000;
 const USER_TTL_MS = 30_000;
 const INVALIDATE_TOPIC = 'onair:chat:rules';
 
+/** What the chat asks of fan clubs (modules/fanclub's directory); absent, nobody has a fan badge. */
+export interface ChatFans {
+  badgesOf(creatorId: string, userIds: readonly string[]): Promise<Map<string, FanBadge>>;
+  fansOnly(creatorId: string): Promise<boolean>;
+  setFansOnly(creatorId: string, fansOnly: boolean): Promise<void>;
+}
+
 export interface RoomRulesDeps {
   db: Db;
+  fans?: ChatFans | undefined;
   bus: Bus;
   accounts: AccountsService;
   live: LiveService;
@@ -40,7 +48,7 @@ export interface RoomRulesDeps {
  * node, dropped on every node when they change), who is host or moderator, who is muted or banned,
  * and how a user is shown in the chat.
  */
-export function createRoomRules({ db, bus, accounts, live, log, now }: RoomRulesDeps) {
+export function createRoomRules({ db, fans, bus, accounts, live, log, now }: RoomRulesDeps) {
   const contexts = new Map<string, RoomContext>();
   const users = new Map<string, { user: Omit<ChatUser, 'badge'> & { role: string }; at: number }>();
 
@@ -118,8 +126,24 @@ export function createRoomRules({ db, bus, accounts, live, log, now }: RoomRules
     },
 
     async chatUser(ctx: RoomContext, userId: string): Promise<ChatUser> {
-      const { role, ...u } = await profile(userId);
-      return { ...u, badge: badgeFor(ctx, userId, role) };
+      const [{ role, ...u }, fan] = await Promise.all([
+        profile(userId),
+        fans ? fans.badgesOf(ctx.creatorId, [userId]).then((m) => m.get(userId)) : undefined,
+      ]);
+      return { ...u, badge: badgeFor(ctx, userId, role), ...(fan ? { fan } : {}) };
+    },
+
+    fans,
+
+    /** Adds the fan badge beside each member's name (comments read back from the database). */
+    async withFans(ctx: RoomContext, comments: ChatComment[]): Promise<ChatComment[]> {
+      if (!fans || comments.length === 0) return comments;
+      const found = await fans.badgesOf(ctx.creatorId, [...new Set(comments.map((c) => c.user.id))]);
+      const add = (c: ChatComment): ChatComment => {
+        const fan = found.get(c.user.id);
+        return fan ? { ...c, user: { ...c.user, fan } } : c;
+      };
+      return comments.map(add);
     },
 
     /** The resource the access policy decides chat moderation on. */

@@ -48,6 +48,17 @@ export function createSocialService({ db, accounts, bus, events, log, now = () =
       return state(actor!.id, creator.id);
     },
 
+    /**
+     * A follow another module makes on a user's behalf (joining a fan club follows its creator); the
+     * same `social.followed` as a follow by hand. False when already following or following oneself.
+     */
+    async followById(followerId: string, creatorId: string): Promise<boolean> {
+      if (followerId === creatorId) return false;
+      const first = await repo.follow(db, followerId, creatorId, null);
+      if (first) await events.emit('social.followed', { followerId, creatorId, ref: undefined });
+      return Boolean(first);
+    },
+
     async unfollow(actor: Actor | null, handle: string): Promise<FollowState> {
       const creator = await target(actor, handle);
       await repo.unfollow(db, actor!.id, creator.id);
