@@ -9,9 +9,20 @@ import { giftFunction } from './scenarios/gift-function.ts';
 import { gifts } from './scenarios/gifts.ts';
 import { latency } from './scenarios/latency.ts';
 import { metrics } from './scenarios/metrics.ts';
+import { rewards } from './scenarios/rewards.ts';
 import type { Scenario } from './types.ts';
 
-const SCENARIOS: Scenario[] = [accounts, latency, gifts, giftFunction, fanout, battle, metrics, discovery];
+const SCENARIOS: Scenario[] = [
+  accounts,
+  latency,
+  gifts,
+  giftFunction,
+  fanout,
+  battle,
+  metrics,
+  discovery,
+  rewards,
+];
 const RESULTS = fileURLToPath(new URL('../results', import.meta.url));
 
 function usage(): string {

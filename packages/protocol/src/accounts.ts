@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LeagueBadge } from './leagues.ts';
 import { CONTROL_CHARACTERS_MESSAGE, Cursor, cleanString, isCleanText, Text } from './text.ts';
 
 export const ROLES = ['viewer', 'creator', 'admin'] as const;
@@ -35,6 +36,8 @@ export const PublicUser = z
     avatarUrl: z.string().nullable(),
     role: Role,
     createdAt: z.string(),
+    /** The creator's league tier, on the room and profile payloads (modules/leagues); absent elsewhere. */
+    league: LeagueBadge.optional(),
   })
   .meta({ id: 'PublicUser' });
 export type PublicUser = z.infer<typeof PublicUser>;

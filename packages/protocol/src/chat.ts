@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { FanBadge, FanEntrance } from './fanclub.ts';
+import { LeagueTierName } from './leagues.ts';
 import { Text } from './text.ts';
 
 /** Who said something in a room, as every viewer sees them. */
@@ -9,6 +11,8 @@ export const ChatUser = z.object({
   avatarUrl: z.string().nullable(),
   /** host = the creator of the room; moderator = appointed by the creator. */
   badge: z.enum(['host', 'moderator', 'admin']).nullable(),
+  /** The creator's fan-club badge and the user's level, when they are a member (absent otherwise). */
+  fan: FanBadge.optional(),
 });
 export type ChatUser = z.infer<typeof ChatUser>;
 
@@ -47,8 +51,22 @@ export const RoomEvent = z.discriminatedUnion('kind', [
     user: ChatUser,
     until: z.string().nullable(),
   }),
-  z.object({ seq: z.number(), kind: z.literal('settings'), slowModeS: z.number() }),
+  z.object({
+    seq: z.number(),
+    kind: z.literal('settings'),
+    slowModeS: z.number(),
+    /** Only fan-club members may comment (absent: unchanged or unknown to the sender). */
+    fansOnly: z.boolean().optional(),
+  }),
   z.object({ seq: z.number(), kind: z.literal('ended') }),
+  /** The host was promoted at the end of the last league period (told at their next LIVE start). */
+  z.object({
+    seq: z.number(),
+    kind: z.literal('league'),
+    user: ChatUser,
+    from: LeagueTierName,
+    tier: LeagueTierName,
+  }),
 ]);
 export type RoomEvent = z.infer<typeof RoomEvent>;
 /** A room event before the sequencer numbered it. */
@@ -64,6 +82,7 @@ export const RoomSnapshot = z.object({
   pinned: ChatComment.nullable(),
   viewers: z.object({ current: z.number(), peak: z.number() }),
   slowModeS: z.number(),
+  fansOnly: z.boolean().optional(),
 });
 export type RoomSnapshot = z.infer<typeof RoomSnapshot>;
 
@@ -76,6 +95,8 @@ export const RoomBatch = z.object({
   reactions: z.partialRecord(Reaction, z.number()).optional(),
   joins: z.array(z.string()).optional(),
   joinedCount: z.number().optional(),
+  /** Fan-club members among those who joined, with their badge (older clients read `joins` only). */
+  fanJoins: z.array(FanEntrance).optional(),
   viewers: z.object({ current: z.number(), peak: z.number() }).optional(),
 });
 export type RoomBatch = z.infer<typeof RoomBatch>;

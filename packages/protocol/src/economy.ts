@@ -149,6 +149,7 @@ export const TRANSFER_KINDS = [
   'withdrawal',
   'withdrawal_reversal',
   'payout',
+  'reward',
 ] as const;
 export const TransferKind = z.enum(TRANSFER_KINDS);
 export type TransferKind = z.infer<typeof TransferKind>;
@@ -356,7 +357,8 @@ export const LedgerCheck = z
     counts: z.object({ accounts: z.number(), transfers: z.number(), postings: z.number() }),
     totals: z.object({
       coins: z.object({ issued: Amount, held: Amount, spent: Amount }),
-      diamonds: z.object({ issued: Amount, held: Amount, redeemed: Amount }),
+      /** `rewarded`: LIVE Rewards bonuses paid from the rewards pool, diamonds issued too. */
+      diamonds: z.object({ issued: Amount, held: Amount, redeemed: Amount, rewarded: Amount }),
       fiatCents: z.object({ received: Amount, revenue: Amount, owedToCreators: Amount }),
     }),
     problems: z.array(LedgerProblem),

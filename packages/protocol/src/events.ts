@@ -107,6 +107,11 @@ export const CreatorEventsQuery = z.object({
   limit: z.coerce.number().int().min(1).max(50).default(20),
 });
 
+/** The feed's "Upcoming" row: events soonest first, for a signed-in viewer followed creators' and their RSVPs first. */
+export const UpcomingEventsQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(50).default(12),
+});
+
 export const RsvpState = z
   .object({ eventId: z.string(), rsvped: z.boolean(), rsvpCount: z.number().int() })
   .meta({ id: 'RsvpState' });

@@ -94,6 +94,11 @@ export type StudioSessionDetail = z.infer<typeof StudioSessionDetail>;
 export const TREND_BUCKETS = ['day', 'week', 'month'] as const;
 /** Minutes to add to local time to get UTC, as the browser's Date#getTimezoneOffset() gives it. */
 export const TzOffset = z.coerce.number().int().min(-840).max(840).default(0);
+/**
+ * An IANA zone ("Europe/London", the browser's `Intl.DateTimeFormat().resolvedOptions().timeZone`):
+ * days, weeks and hours follow its DST rules. Wins over `tzOffsetMin`, which older clients send.
+ */
+export const StudioTimeZone = cleanString().min(1).max(64).optional();
 /** The longest range one trends or export request may cover. */
 export const MAX_RANGE_DAYS = 400;
 
@@ -101,7 +106,9 @@ export const StudioRangeQuery = z.object({
   from: z.iso.datetime({ offset: true }).or(z.iso.date()),
   to: z.iso.datetime({ offset: true }).or(z.iso.date()),
   bucket: z.enum(TREND_BUCKETS).default('day'),
+  /** Kept for older clients: one offset for the whole range, an hour off across a DST change. */
   tzOffsetMin: TzOffset,
+  tz: StudioTimeZone,
 });
 
 export const TrendPoint = z
@@ -124,6 +131,8 @@ export type TrendPoint = z.infer<typeof TrendPoint>;
 export const StudioTrends = z
   .object({
     bucket: z.enum(TREND_BUCKETS),
+    /** The zone the buckets follow, when one was asked for (else `tzOffsetMin` applies). */
+    timeZone: z.string().nullable(),
     from: z.string(),
     to: z.string(),
     points: z.array(TrendPoint),
@@ -163,7 +172,7 @@ export const StudioHeatmapQuery = z.object({
   /** Kept for older clients: one offset for the whole range, wrong across a DST change. */
   tzOffsetMin: TzOffset,
   /** An IANA zone ("Europe/London"): each hour placed by its own offset. Wins over `tzOffsetMin`. */
-  tz: cleanString().min(1).max(64).optional(),
+  tz: StudioTimeZone,
   days: z.coerce.number().int().min(7).max(90).default(28),
 });
 
@@ -198,7 +207,7 @@ export const StudioInsights = z
   .meta({ id: 'StudioInsights' });
 export type StudioInsights = z.infer<typeof StudioInsights>;
 
-export const StudioInsightsQuery = z.object({ tzOffsetMin: TzOffset });
+export const StudioInsightsQuery = z.object({ tzOffsetMin: TzOffset, tz: StudioTimeZone });
 
 export const StudioLive = z
   .object({
@@ -234,6 +243,8 @@ export const StudioExportQuery = z.object({
   to: StudioRangeQuery.shape.to.optional(),
   bucket: StudioRangeQuery.shape.bucket,
   tzOffsetMin: TzOffset,
+  /** The zone for trends buckets, calendar-date ranges and the heatmap's hours. */
+  tz: StudioTimeZone,
   /** Comma-separated column names, in the order wanted; all columns when absent. */
   columns: z
     .string()

@@ -8,12 +8,12 @@ import {
   type UpdateEventInput,
 } from '@onair/protocol';
 import { queryString } from './http-client.ts';
-import { SearchApi } from './search-api.ts';
+import { LeaguesApi } from './leagues-api.ts';
 
 const id = (eventId: string) => encodeURIComponent(eventId);
 
 /** Scheduled LIVEs: schedule, edit, cancel, "Remind me", calendar files. */
-export class EventsApi extends SearchApi {
+export class EventsApi extends LeaguesApi {
   /** Schedules a LIVE: `startsLocal` (`2027-03-14T20:00`) is read in `timeZone` (IANA). */
   scheduleEvent(body: CreateEventInput) {
     return this.request('POST', '/events', LiveEvent, body);
@@ -35,6 +35,11 @@ export class EventsApi extends SearchApi {
   /** A creator's upcoming events (or `when: 'past'`). */
   creatorEvents(handle: string, query: { when?: 'upcoming' | 'past'; limit?: number } = {}) {
     return this.request('GET', `/users/${encodeURIComponent(handle)}/events${queryString(query)}`, EventList);
+  }
+
+  /** The feed's "Upcoming" row: signed in, followed creators' events and your RSVPs come first. */
+  upcomingEvents(query: { limit?: number } = {}) {
+    return this.request('GET', `/events/upcoming${queryString(query)}`, EventList);
   }
 
   /** Your upcoming events with how many asked for a reminder. */

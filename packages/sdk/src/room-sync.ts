@@ -1,10 +1,12 @@
-import type { RoomBatch, RoomEvent, RoomSnapshot } from '@onair/protocol';
+import type { FanEntrance, RoomBatch, RoomEvent, RoomSnapshot } from '@onair/protocol';
 
 export interface RoomSignals {
   hearts: number;
   reactions: Partial<Record<string, number>>;
   joins: string[];
   joinedCount: number;
+  /** Fan-club members among the joins, with their badge (servers without fan clubs send none). */
+  fanJoins?: FanEntrance[];
   viewers: { current: number; peak: number } | undefined;
 }
 
@@ -70,6 +72,7 @@ export class RoomSync {
         reactions: batch.reactions ?? {},
         joins: batch.joins ?? [],
         joinedCount: batch.joinedCount ?? 0,
+        ...(batch.fanJoins ? { fanJoins: batch.fanJoins } : {}),
         viewers: batch.viewers,
       });
     }

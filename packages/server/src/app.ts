@@ -33,7 +33,11 @@ import { chatRoutes } from './modules/chat/chat.routes.ts';
 import { discoveryRoutes } from './modules/discovery/discovery.routes.ts';
 import { economyRoutes } from './modules/economy/economy.routes.ts';
 import { eventsRoutes } from './modules/events/events.routes.ts';
+import { fanClubRoutes } from './modules/fanclub/fanclub.routes.ts';
+import { leagueBadges } from './modules/leagues/league-badge.hook.ts';
+import { leaguesRoutes } from './modules/leagues/leagues.routes.ts';
 import { liveRoutes } from './modules/live/live.routes.ts';
+import { rewardsRoutes } from './modules/rewards/rewards.routes.ts';
 import { searchRoutes } from './modules/search/search.routes.ts';
 import { socialRoutes } from './modules/social/social.routes.ts';
 import { captureSignal, captureViews } from './modules/studio/capture.ts';
@@ -165,7 +169,11 @@ export async function buildApp({
   app.addHook('onClose', () => services.battles.close());
   await app.register(studioRoutes, { prefix: API_PREFIX, studio: services.studio });
   await app.register(eventsRoutes, { prefix: API_PREFIX, events: services.liveEvents });
+  await app.register(fanClubRoutes, { prefix: API_PREFIX, fanClub: services.fanClub });
   await app.register(searchRoutes, { prefix: API_PREFIX, search: services.search });
+  await app.register(leaguesRoutes, { prefix: API_PREFIX, leagues: services.leagues });
+  leagueBadges(app, services.leagues);
+  await app.register(rewardsRoutes, { prefix: API_PREFIX, rewards: services.rewards });
   if (services.testClock)
     await app.register(testClockRoutes, { prefix: API_PREFIX, clock: services.testClock });
   if (media) await media(app, services);
@@ -177,6 +185,7 @@ export async function buildApp({
   await app.register(discoveryRoutes, { prefix: API_PREFIX, discovery: services.discovery });
   // Durable jobs run once every route and handler is up; stopped before the database closes.
   await services.discovery.start();
+  await services.rewards.start();
   services.jobs.start();
   app.addHook('onClose', () => services.jobs.stop());
   app.decorate('services', services);

@@ -3,9 +3,11 @@ import { Command, CommanderError } from 'commander';
 import { type Config, ConfigError, describeEnv, loadConfig } from './config.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import { MAX_DEMO_CREATORS, startDemo } from './demo.ts';
+import { AppError } from './errors.ts';
 import { createLogger } from './logger.ts';
 import { createAccountsService } from './modules/accounts/accounts.service.ts';
 import { checkLedger, formatLedgerCheck } from './modules/economy/check-ledger.ts';
+import { settleRewardsWeek } from './modules/rewards/settle-command.ts';
 import { resolveSecretKey } from './secret.ts';
 import { closeOnSignals, openDatabase, startServer } from './server.ts';
 
@@ -109,6 +111,30 @@ export function buildCli(): Command {
         const report = await checkLedger(database.db);
         process.stdout.write(opts.json ? `${JSON.stringify(report, null, 2)}\n` : formatLedgerCheck(report));
         if (!report.ok) process.exitCode = 1;
+      } finally {
+        await database.close();
+      }
+    });
+
+  program
+    .command('settle-rewards')
+    .description(
+      'pay the weekly LIVE Rewards of the week holding a local date now (REWARDS_TIME_ZONE); refused while that week has not ended',
+    )
+    .requiredOption('--week <date>', 'a date of the week, YYYY-MM-DD')
+    .action(async (opts: { week: string }) => {
+      const cfg = config();
+      const database = openDatabase(cfg);
+      try {
+        await migrateToLatest(database.db);
+        const done = await settleRewardsWeek(database.db, cfg, createLogger(cfg.LOG_LEVEL), opts.week);
+        process.stdout.write(
+          `week ${done.week} settled: ${done.payouts} payouts, ${done.bonusDiamonds} bonus diamonds in all\n`,
+        );
+      } catch (err) {
+        if (err instanceof AppError)
+          throw new CommanderError(1, 'onair.invalid', `${err.code}: ${err.message}`);
+        throw err;
       } finally {
         await database.close();
       }

@@ -1,3 +1,4 @@
+import { isTimeZone, type RewardTable, validateRewardTable } from '@onair/core';
 import { z } from 'zod';
 
 export const SERVER_ROLES = ['api', 'gateway', 'media', 'worker'] as const;
@@ -79,6 +80,10 @@ export const ENV = {
   TOKEN_RATE_LIMIT: {
     schema: z.coerce.number().int().min(1).max(100_000).default(20),
     doc: 'API tokens one user may create per hour (shared by all nodes through Redis).',
+  },
+  SEARCH_RATE_LIMIT_PER_MIN: {
+    schema: z.coerce.number().int().min(1).max(100_000).default(120),
+    doc: 'Searches, hashtag pages and trending lists allowed per client address and minute, on each node.',
   },
   TRUST_PROXY: {
     schema: z
@@ -284,6 +289,81 @@ export const ENV = {
   RANKING_EXPLORATION_SHARE: {
     schema: z.coerce.number().min(0).max(0.5).default(0.1),
     doc: 'Share of each For You page given to creators with few followers, so newcomers get seen.',
+  },
+  LEAGUE_PERIOD: {
+    schema: z
+      .string()
+      .regex(
+        /^(weekly|monthly|days:\d{1,3}:\d{4}-\d{2}-\d{2})$/,
+        'use monthly, weekly or days:<n>:<anchor YYYY-MM-DD> (e.g. days:14:2026-01-05)',
+      )
+      .default('monthly'),
+    doc: 'How long a league period lasts: monthly, weekly, or days:<n>:<first day YYYY-MM-DD>.',
+  },
+  LEAGUE_TIME_ZONE: {
+    schema: z.string().min(1).default('UTC'),
+    doc: 'IANA time zone whose local midnights bound league periods and the daily/weekly top gifters.',
+  },
+  LEAGUE_GROUP_SIZE: {
+    schema: z.coerce.number().int().min(2).max(1000).default(30),
+    doc: 'The most creators a league group holds.',
+  },
+  LEAGUE_PROMOTE: {
+    schema: z.coerce.number().int().min(0).max(1000).default(5),
+    doc: "How many of each league group's top go up a tier at the end of a period.",
+  },
+  LEAGUE_RELEGATE: {
+    schema: z.coerce.number().int().min(0).max(1000).default(5),
+    doc: "How many of each league group's bottom go down a tier (promote + relegate must fit in a group).",
+  },
+  LEAGUE_MIN_POINTS: {
+    schema: z.coerce.number().int().min(0).default(1),
+    doc: 'League points a creator needs to be promoted, however quiet their group.',
+  },
+  LEAGUE_POINTS: {
+    schema: z
+      .string()
+      .regex(
+        /^(perDiamond|perNewFollower|perLiveMinute)=\d+(,(perDiamond|perNewFollower|perLiveMinute)=\d+)*$/,
+        'use comma-separated term=points pairs, terms perDiamond, perNewFollower, perLiveMinute',
+      )
+      .optional(),
+    doc: 'League points formula as term=points pairs; unnamed terms keep their defaults (perDiamond=1, perNewFollower=0, perLiveMinute=0).',
+  },
+  REWARDS_TIME_ZONE: {
+    schema: z.string().default('UTC').refine(isTimeZone, 'must be an IANA time zone such as Europe/Paris'),
+    doc: 'Zone of the LIVE Rewards calendar: weeks start at local midnight on Monday there, and LIVE days are its local days.',
+  },
+  REWARDS_WEEKLY_BATCH: {
+    schema: z.coerce.number().int().min(1).max(20_000).default(5_000),
+    doc: 'Creators paid per transaction of the weekly LIVE Rewards settlement (each batch commits with its place in the list).',
+  },
+  REWARDS_TABLE: {
+    schema: z
+      .string()
+      .transform((v, ctx): RewardTable => {
+        let table: RewardTable;
+        try {
+          table = JSON.parse(v) as RewardTable;
+        } catch {
+          ctx.addIssue({ code: 'custom', message: 'must be JSON (the LIVE Rewards percentage table)' });
+          return z.NEVER;
+        }
+        const problems =
+          table && typeof table === 'object' ? validateRewardTable(table) : ['must be a JSON object'];
+        for (const message of problems) ctx.addIssue({ code: 'custom', message });
+        return problems.length > 0 ? z.NEVER : table;
+      })
+      .optional(),
+    doc: 'LIVE Rewards percentage table as JSON (the shape of DEFAULT_REWARD_TABLE in core/rewards); refused at boot when its best case pays over its cap (53% by default). Unset: the defaults.',
+  },
+  FAN_CLUB_TIME_ZONE: {
+    schema: z.string().default('UTC').refine(isTimeZone, 'must be an IANA time zone such as Europe/Paris'),
+    doc: "Zone whose local days bound the fan-club missions' daily point caps.",
+  },
+  FAN_WATCH_CHECK_MS: {
+    schema: z.coerce.number().int().min(1_000).max(600_000).default(60_000),
+    doc: "How often a LIVE room's fan-club members are checked for reaching the 5/15/30-minute watch marks.",
   },
   WEB_DIST: {
     schema: z.string().optional(),

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
+import { DEFAULT_FAN_CLUB_RULES } from '@onair/core';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { createTestClock, systemClock } from './clock.ts';
@@ -15,8 +16,17 @@ import { createDiscoveryService } from './modules/discovery/discovery.service.ts
 import { discoveryConfig } from './modules/discovery/ranking.config.ts';
 import { createEconomyService, economyConfig } from './modules/economy/economy.service.ts';
 import { giftWindow } from './modules/economy/gift-window.ts';
+import { createLedger } from './modules/economy/ledger.ts';
 import { createEventsService } from './modules/events/events.service.ts';
+import { createFanDirectory } from './modules/fanclub/fan-directory.ts';
+import { createFanMissions } from './modules/fanclub/fan-missions.ts';
+import { createFanClubService } from './modules/fanclub/fanclub.service.ts';
+import { leaguesConfig } from './modules/leagues/leagues.config.ts';
+import { createLeaguesService } from './modules/leagues/leagues.service.ts';
 import { createLiveService } from './modules/live/live.service.ts';
+import { rewardsConfig } from './modules/rewards/rewards.config.ts';
+import { createRewardsService } from './modules/rewards/rewards.service.ts';
+import { readModelInputs } from './modules/rewards/weekly-inputs.ts';
 import { createSearchService } from './modules/search/search.service.ts';
 import { createShareCards } from './modules/search/share-cards.ts';
 import { createSocialService } from './modules/social/social.service.ts';
@@ -71,7 +81,21 @@ export function createServices({ config, db, bus, logger, secretKey, redis }: Se
   });
   // Studio events are captured where they already flow (room log, gifts, the hub in app.ts).
   const metrics = createMetricsRecorder({ db, log: logger.child({ module: 'studio' }), now: clock.now });
-  const roomLog = captureRoomLog(redis ? createRedisRoomLog(redis) : createInProcessRoomLog(bus), metrics);
+  // Fan clubs: the chat reads badges and the fans-only switch from the directory; comments and shares
+  // earn mission points through the room-log tap (the service itself is built once jobs exist).
+  const fanDirectory = createFanDirectory({ db, bus });
+  const fanMissions = createFanMissions({
+    db,
+    directory: fanDirectory,
+    creatorOf: async (sessionId) => (await live.chatContext(sessionId))?.creatorId ?? null,
+    rules: DEFAULT_FAN_CLUB_RULES,
+    zone: config.FAN_CLUB_TIME_ZONE,
+    log: logger.child({ module: 'fanclub' }),
+    now: clock.now,
+  });
+  const roomLog = fanMissions.tapRoomLog(
+    captureRoomLog(redis ? createRedisRoomLog(redis) : createInProcessRoomLog(bus), metrics),
+  );
   const chat = createChatService({
     db,
     bus,
@@ -83,6 +107,11 @@ export function createServices({ config, db, bus, logger, secretKey, redis }: Se
     publicUrl: config.publicUrl,
     limits,
     writeBatchMs: 10,
+    fans: {
+      badgesOf: fanDirectory.badgesOf,
+      fansOnly: fanDirectory.fansOnly,
+      setFansOnly: (creatorId, on) => fanClub.setFansOnly(creatorId, on),
+    },
   });
   const economy = createEconomyService({
     db,
@@ -153,6 +182,44 @@ export function createServices({ config, db, bus, logger, secretKey, redis }: Se
     now: clock.now,
     publicUrl: config.publicUrl,
   });
+  // Fan clubs: joined by the club gift (economy.gift_committed), watch missions as jobs per LIVE.
+  const fanClub = createFanClubService({
+    db,
+    directory: fanDirectory,
+    missions: fanMissions,
+    accounts,
+    social,
+    events,
+    jobs,
+    rules: DEFAULT_FAN_CLUB_RULES,
+    watchCheckMs: config.FAN_WATCH_CHECK_MS,
+    now: clock.now,
+    log: logger.child({ module: 'fanclub' }),
+  });
+  // LIVE Rewards: per-LIVE and weekly bonuses from the rewards pool, as durable jobs; the weekly
+  // missions read active fans and league progress through the fan clubs' and leagues' read models.
+  const rewards = createRewardsService({
+    db,
+    ledger: createLedger(db),
+    jobs,
+    events,
+    config: rewardsConfig(config),
+    inputs: readModelInputs,
+    now: clock.now,
+    log: logger.child({ module: 'rewards' }),
+  });
+  // Leagues: joined at go-LIVE, periods settled by `league.settle` jobs, badges and top gifters.
+  const leagues = createLeaguesService({
+    db,
+    accounts,
+    jobs,
+    events,
+    roomLog,
+    isLive: async (sessionId) => (await live.chatContext(sessionId))?.live ?? false,
+    config: leaguesConfig(config),
+    now: clock.now,
+    log: logger.child({ module: 'leagues' }),
+  });
   return {
     events,
     accounts,
@@ -170,6 +237,10 @@ export function createServices({ config, db, bus, logger, secretKey, redis }: Se
     search,
     shareCards,
     liveEvents,
+    fanClub,
+    fanMissions,
+    rewards,
+    leagues,
   };
 }
 

@@ -1,17 +1,16 @@
 import type { SessionMetrics } from '@onair/core';
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
-import type {
-  EventRsvpsTable,
-  LiveEventsTable,
-  LiveRankingsTable,
-  RankingHistoryTable,
-  RankingStateTable,
-} from './growth-schema.ts';
+import type { FanClubTables } from './fanclub-schema.ts';
+import type { GrowthTables } from './growth-schema.ts';
+import type { LeagueTables } from './leagues-schema.ts';
+import type { RewardTables } from './rewards-schema.ts';
 
 export * from './growth-schema.ts';
+export * from './leagues-schema.ts';
+export * from './rewards-schema.ts';
 
 /** Kysely's view of the tables (camelCase here, snake_case in SQL via CamelCasePlugin). */
-export interface Database {
+export interface Database extends GrowthTables, FanClubTables, RewardTables, LeagueTables {
   users: UsersTable;
   authTokens: AuthTokensTable;
   rooms: RoomsTable;
@@ -42,11 +41,6 @@ export interface Database {
   sessionMetrics: SessionMetricsTable;
   sessionViewers: SessionViewersTable;
   jobs: JobsTable;
-  liveRankings: LiveRankingsTable;
-  rankingHistory: RankingHistoryTable;
-  rankingState: RankingStateTable;
-  liveEvents: LiveEventsTable;
-  eventRsvps: EventRsvpsTable;
 }
 
 export type CreatedAt = ColumnType<Date, Date | string | undefined, never>;

@@ -189,6 +189,15 @@ const MATRIX: Record<string, Row> = {
     request: (c) => ({ url: `/api/v1/rooms/${c.creatorHandle}/top-gifters` }),
     expect: all(200),
   },
+  'GET /api/v1/rooms/:handle/leaderboard': {
+    request: (c) => ({ url: `/api/v1/rooms/${c.creatorHandle}/leaderboard?window=weekly` }),
+    expect: all(200),
+  },
+  'GET /api/v1/leagues/me': { request: () => ({ url: '/api/v1/leagues/me' }), expect: signedIn(200) },
+  'GET /api/v1/leagues/:handle': {
+    request: (c) => ({ url: `/api/v1/leagues/${c.creatorHandle}` }),
+    expect: all(200),
+  },
   'GET /api/v1/me/earnings': { request: () => ({ url: '/api/v1/me/earnings' }), expect: signedIn(200) },
   'GET /api/v1/me/withdrawals': { request: () => ({ url: '/api/v1/me/withdrawals' }), expect: signedIn(200) },
   // Nobody here has diamonds: the request is well-formed and refused for lack of them.
@@ -296,6 +305,24 @@ const MATRIX: Record<string, Row> = {
     }),
     expect: signedIn(200),
   },
+  'PUT /api/v1/sessions/:id/fans-only': {
+    request: (c) => ({ url: `/api/v1/sessions/${c.sessionId}/fans-only`, payload: { fansOnly: false } }),
+    expect: { anonymous: 401, viewer: 403, creator: 200, admin: 200 },
+  },
+  'GET /api/v1/users/:handle/fan-club': {
+    request: (c) => ({ url: `/api/v1/users/${c.creatorHandle}/fan-club` }),
+    expect: all(200),
+  },
+  'GET /api/v1/me/fan-club': { request: () => ({ url: '/api/v1/me/fan-club' }), expect: creatorsOnly(200) },
+  'PATCH /api/v1/me/fan-club': {
+    request: () => ({ url: '/api/v1/me/fan-club', payload: { badgeName: 'Club' } }),
+    expect: creatorsOnly(200),
+  },
+  'GET /api/v1/studio/fans': { request: () => ({ url: '/api/v1/studio/fans' }), expect: creatorsOnly(200) },
+  'GET /api/v1/studio/fans.csv': {
+    request: () => ({ url: '/api/v1/studio/fans.csv' }),
+    expect: creatorsOnly(200),
+  },
   'GET /api/v1/admin/reports': { request: () => ({ url: '/api/v1/admin/reports' }), expect: adminOnly(200) },
   'GET /api/v1/me/chat-settings': {
     request: () => ({ url: '/api/v1/me/chat-settings' }),
@@ -402,6 +429,10 @@ const MATRIX: Record<string, Row> = {
     request: () => ({ url: '/api/v1/studio/ranking' }),
     expect: creatorsOnly(200),
   },
+  'GET /api/v1/studio/rewards': {
+    request: () => ({ url: '/api/v1/studio/rewards' }),
+    expect: creatorsOnly(200),
+  },
   'GET /api/v1/studio/export': {
     request: () => ({ url: '/api/v1/studio/export?dataset=sessions' }),
     expect: creatorsOnly(200),
@@ -422,6 +453,7 @@ const MATRIX: Record<string, Row> = {
     expect: creatorsOnly(201),
   },
   'GET /api/v1/me/events': { request: () => ({ url: '/api/v1/me/events' }), expect: creatorsOnly(200) },
+  'GET /api/v1/events/upcoming': { request: () => ({ url: '/api/v1/events/upcoming' }), expect: all(200) },
   'GET /api/v1/events/:id': { request: (c) => ({ url: `/api/v1/events/${c.eventId}` }), expect: all(200) },
   'GET /api/v1/events/:id.ics': {
     request: (c) => ({ url: `/api/v1/events/${c.eventId}.ics` }),

@@ -1,6 +1,7 @@
 import { Route, Routes } from 'react-router';
 import { AppShell } from '../components/AppShell.tsx';
 import { EventPage } from '../events/EventPage.tsx';
+import { LeagueRoute } from '../leagues/LeaguePage.tsx';
 import { EarningsPage } from '../pages/EarningsPage.tsx';
 import { EditProfilePage } from '../pages/EditProfilePage.tsx';
 import { FeedPage } from '../pages/FeedPage.tsx';
@@ -72,6 +73,7 @@ export function App() {
             segment, so these routes check for the "@" themselves and show the not-found page otherwise. */}
         <Route path=":at" element={<ProfileRoute />} />
         <Route path=":at/live" element={<WatchRoute />} />
+        <Route path=":at/league" element={<LeagueRoute />} />
         <Route path="*" element={<NotFoundPage />} />
       </Route>
     </Routes>

@@ -13,6 +13,7 @@ import { BroadcastIcon, CalendarIcon, LogOutIcon, ProfileIcon, SettingsIcon } fr
 import { PageLoading } from '../components/PageLoading.tsx';
 import { RoleBadge } from '../components/RoleBadge.tsx';
 import { UpcomingEvents } from '../events/UpcomingEvents.tsx';
+import { LeagueBadge } from '../leagues/LeagueBadge.tsx';
 import { errorMessage } from '../lib/errors.ts';
 import { durationLabel, followersLabel, joinedLabel, shortDate } from '../lib/format.ts';
 import { useDocumentTitle } from '../lib/useDocumentTitle.ts';
@@ -136,7 +137,8 @@ function ProfileView({ user, own }: { user: PublicUser; own: boolean }) {
             {user.displayName}
           </h1>
           <p className="profile-handle">
-            @{user.handle} <RoleBadge role={user.role} />
+            @{user.handle} <RoleBadge role={user.role} />{' '}
+            <LeagueBadge league={user.league ?? room?.creator.league} handle={user.handle} />
           </p>
           {user.bio ? (
             <p className="profile-bio">{user.bio}</p>

@@ -1,9 +1,11 @@
 import { NavLink, Route, Routes } from 'react-router';
 import { StudioEvents } from '../events/StudioEvents.tsx';
+import { StudioFans } from '../fanclub/StudioFans.tsx';
 import { useDocumentTitle } from '../lib/useDocumentTitle.ts';
 import { Audience, BestTimes } from '../studio/Audience.tsx';
 import { Overview } from '../studio/Overview.tsx';
 import { Ranking } from '../studio/Ranking.tsx';
+import { Rewards } from '../studio/Rewards.tsx';
 import { SessionDetailPage } from '../studio/SessionDetail.tsx';
 import { Trends } from '../studio/Trends.tsx';
 import '../studio/studio.css';
@@ -14,7 +16,9 @@ const TABS = [
   { to: '/studio/audience', label: 'Audience', end: false },
   { to: '/studio/best-times', label: 'Best times', end: false },
   { to: '/studio/ranking', label: 'Ranking', end: false },
+  { to: '/studio/rewards', label: 'Rewards', end: false },
   { to: '/studio/events', label: 'Events', end: false },
+  { to: '/studio/fans', label: 'Fans', end: false },
 ];
 
 /** The creator studio: sessions and live dashboard, per-session detail, trends, audience, best times. */
@@ -44,7 +48,9 @@ export function StudioPage() {
         <Route path="audience" element={<Audience />} />
         <Route path="best-times" element={<BestTimes />} />
         <Route path="ranking" element={<Ranking />} />
+        <Route path="rewards" element={<Rewards />} />
         <Route path="events" element={<StudioEvents />} />
+        <Route path="fans" element={<StudioFans />} />
       </Routes>
     </div>
   );

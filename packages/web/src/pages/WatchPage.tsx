@@ -11,7 +11,10 @@ import { FollowButton } from '../components/FollowButton.tsx';
 import { FormError } from '../components/FormMessage.tsx';
 import { BellIcon, BroadcastIcon, ProfileIcon } from '../components/Icons.tsx';
 import { PageLoading } from '../components/PageLoading.tsx';
+import { JoinFanClub } from '../fanclub/JoinFanClub.tsx';
 import { RoomGifts } from '../gifts/RoomGifts.tsx';
+import { LeagueBadge } from '../leagues/LeagueBadge.tsx';
+import { RoomLeaderboardButton } from '../leagues/RoomLeaderboard.tsx';
 import { errorMessage } from '../lib/errors.ts';
 import { durationLabel } from '../lib/format.ts';
 import { firstVisitThrough, isShareCode, rememberShareRef } from '../lib/shareRef.ts';
@@ -251,7 +254,9 @@ function LiveStage({
                 <span className="watch-creator-handle">@{creator.handle}</span>
               </span>
             </Link>
+            <LeagueBadge league={creator.league} handle={creator.handle} />
             <FollowButton controller={follow} compact />
+            <JoinFanClub handle={creator.handle} creatorId={creator.id} compact onJoined={follow.reload} />
           </div>
         )}
         <div className="watch-top-end">
@@ -292,6 +297,7 @@ function RoomTags({ room }: { room: Room }) {
       {room.hashtags.map((tag) => (
         <HashtagLink key={tag} tag={tag} />
       ))}
+      <RoomLeaderboardButton handle={room.creator.handle} />
     </p>
   );
 }
@@ -318,11 +324,14 @@ function SidePanel({
           <div className="watch-side-names">
             <Link to={`/@${creator.handle}`} className="watch-side-name">
               {creator.displayName}
-            </Link>
+            </Link>{' '}
+            <LeagueBadge league={creator.league} handle={creator.handle} />
             <span className="watch-side-handle">@{creator.handle}</span>
           </div>
         </div>
         <FollowButton controller={follow} />
+        <JoinFanClub handle={creator.handle} creatorId={creator.id} onJoined={follow.reload} />
+        <RoomLeaderboardButton handle={creator.handle} variant="plain" />
         <h1 className="watch-side-title">{liveTitle(room, session)}</h1>
         <p className="watch-side-meta">
           <span className="topic-chip">{topicLabel(room.topic)}</span>

@@ -3,6 +3,7 @@ import { type ReactNode, useLayoutEffect, useRef, useState } from 'react';
 import { Avatar } from '../components/Avatar.tsx';
 import { ChevronDownIcon, MoreIcon, PinIcon } from '../components/Icons.tsx';
 import { MenuButton, type MenuItem } from '../components/Menu.tsx';
+import { FanBadgeTag } from '../fanclub/FanBadgeTag.tsx';
 import { type RoomUi, useRoomUi } from './RoomContext.tsx';
 import type { ChatItem } from './roomState.ts';
 
@@ -115,6 +116,7 @@ function CommentRow({ comment, ui }: { comment: ChatComment; ui: RoomUi }) {
         onClick={canReply ? () => ui.replyToComment(comment) : undefined}
       >
         <span className="chat-name">{user.displayName}</span> <BadgeTag badge={user.badge} />{' '}
+        <FanBadgeTag fan={user.fan} />{' '}
         {comment.replyTo ? (
           <span className="chat-replying" data-testid="chat-replying">
             replying to @{comment.replyTo.handle}: {comment.replyTo.text}
@@ -143,11 +145,16 @@ function ChatRow({ item, ui }: { item: ChatItem; ui: RoomUi }) {
   if (item.kind === 'comment') return <CommentRow comment={item.comment} ui={ui} />;
   return (
     <li
-      className={`chat-item chat-system chat-system-${item.system}`}
+      className={`chat-item chat-system chat-system-${item.system}${item.fan?.spotlight ? ' chat-entrance is-spotlight' : ''}`}
       data-testid="chat-system"
       data-kind={item.system}
       data-user={item.user?.handle}
     >
+      {item.fan ? (
+        <>
+          <FanBadgeTag fan={item.fan.fan} />{' '}
+        </>
+      ) : null}
       {item.text}
     </li>
   );

@@ -5,6 +5,7 @@ import { Avatar } from '../components/Avatar.tsx';
 import { FormError } from '../components/FormMessage.tsx';
 import { CloseIcon } from '../components/Icons.tsx';
 import { PageLoading } from '../components/PageLoading.tsx';
+import { FansOnlyToggle } from '../fanclub/FansOnlyToggle.tsx';
 import { errorMessage } from '../lib/errors.ts';
 import { untilLabel } from './chatErrors.ts';
 
@@ -135,6 +136,8 @@ export function ChatSettingsPanel({ sessionId }: { sessionId: string | null }) {
           {error}
         </p>
       ) : null}
+
+      <FansOnlyToggle sessionId={sessionId} />
 
       <fieldset className="settings-group" disabled={busy}>
         <legend className="settings-legend">Slow mode</legend>

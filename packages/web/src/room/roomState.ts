@@ -1,12 +1,20 @@
-import type { ChatComment, ChatUser, RoomEvent, RoomSnapshot } from '@onair/protocol';
+import type { ChatComment, ChatUser, FanEntrance, RoomEvent, RoomSnapshot } from '@onair/protocol';
 import type { RoomSignals } from '@onair/sdk';
 
 /** The kinds of line the chat shows besides comments. */
-export type SystemKind = 'join' | 'share' | 'follow' | 'moderation' | 'settings';
+export type SystemKind = 'join' | 'share' | 'follow' | 'moderation' | 'settings' | 'fan_entrance' | 'league';
 
 export type ChatItem =
   | { kind: 'comment'; key: string; comment: ChatComment }
-  | { kind: 'system'; key: string; system: SystemKind; text: string; user: ChatUser | null };
+  | {
+      kind: 'system';
+      key: string;
+      system: SystemKind;
+      text: string;
+      user: ChatUser | null;
+      /** A fan-club member entering: their badge, and a spotlight from a high level on. */
+      fan?: FanEntrance;
+    };
 
 export type MySanction = { kind: 'mute'; until: string | null } | { kind: 'ban' } | null;
 
@@ -90,6 +98,10 @@ function moderationLine(action: string, name: string, self: boolean): string {
     default:
       return `${name} ${is} no longer a moderator`;
   }
+}
+
+export function fansOnlyLine(on: boolean): string {
+  return on ? 'Fans-only chat is on: only fan club members can comment' : 'Fans-only chat is off';
 }
 
 export function slowModeLine(seconds: number): string {
@@ -199,11 +211,27 @@ export function roomReducer(state: RoomState, action: RoomAction): RoomState {
             break;
           }
           case 'settings':
+            // A fans-only change says only that; a slow-mode change says its own line.
+            if (event.fansOnly !== undefined && event.slowModeS === next.slowModeS) {
+              items = [...items, systemItem(`s${event.seq}`, 'settings', fansOnlyLine(event.fansOnly))];
+              break;
+            }
             next = { ...next, slowModeS: event.slowModeS };
             items = [...items, systemItem(`s${event.seq}`, 'settings', slowModeLine(event.slowModeS))];
             break;
           case 'ended':
             next = { ...next, ended: true };
+            break;
+          case 'league':
+            items = [
+              ...items,
+              systemItem(
+                `s${event.seq}`,
+                'league',
+                `${event.user.displayName} was promoted to league ${event.tier}`,
+                event.user,
+              ),
+            ];
             break;
         }
       }
@@ -213,7 +241,20 @@ export function roomReducer(state: RoomState, action: RoomAction): RoomState {
     case 'signals': {
       const { signals } = action;
       let next = signals.viewers ? { ...state, viewers: signals.viewers } : state;
-      const line = joinLine(signals.joins, signals.joinedCount);
+      // Members get a line of their own with their badge; the plain join line counts everyone else.
+      const fans = signals.fanJoins ?? [];
+      if (fans.length > 0) {
+        const entrances = fans.map((fan, i) => ({
+          ...systemItem(`${action.key}:f${i}`, 'fan_entrance', `${fan.name} joined`),
+          fan,
+        }));
+        next = { ...next, items: capped([...next.items, ...entrances]) };
+      }
+      const fanNames = new Set(fans.map((f) => f.name));
+      const line = joinLine(
+        signals.joins.filter((n) => !fanNames.has(n)),
+        signals.joinedCount - fans.length,
+      );
       if (line) {
         const item = systemItem(action.key, 'join', line);
         const last = next.items.at(-1);

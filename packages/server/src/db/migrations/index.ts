@@ -13,6 +13,11 @@ import * as m0011 from './0011_jobs.ts';
 import * as m0012 from './0012_discovery.ts';
 import * as m0013 from './0013_live_events.ts';
 import * as m0014 from './0014_search.ts';
+import * as m0015 from './0015_rewards.ts';
+import * as m0016 from './0016_fan_clubs.ts';
+import * as m0017 from './0017_leagues.ts';
+import * as m0018 from './0018_ranking_folds.ts';
+import * as m0019 from './0019_search_speed.ts';
 
 /** Every migration, in order. Names are permanent once released: they are the keys in kysely_migration. */
 export const migrations: Record<string, Migration> = {
@@ -30,4 +35,9 @@ export const migrations: Record<string, Migration> = {
   '0012_discovery': m0012,
   '0013_live_events': m0013,
   '0014_search': m0014,
+  '0015_rewards': m0015,
+  '0016_fan_clubs': m0016,
+  '0017_leagues': m0017,
+  '0018_ranking_folds': m0018,
+  '0019_search_speed': m0019,
 };
