@@ -109,12 +109,14 @@ export async function gatewayRoutes(
         }
         const first = !rooms.has(room);
         rooms.add(room);
-        // Listen first, then read what was missed: nothing falls between the two, and the floor drops
-        // whatever the live flush repeats.
+        // Listen first, then read what was missed: nothing falls between the two. The hub holds the
+        // live batches of this client meanwhile (a flush during the read would otherwise reach it
+        // ahead of `joined` and the replay, repeating what the replay then sends again); `release`
+        // sends them after the replay, without anything at or below the floor.
         await hub.attach(room, client);
         try {
           const { snapshot, replay } = await chat.join(room, since, hub.viewers(room));
-          client.floors.set(room, snapshot ? snapshot.seq : (replay.at(-1)?.seq ?? since ?? 0));
+          const floor = snapshot ? snapshot.seq : (replay.at(-1)?.seq ?? since ?? 0);
           const hidden = client.hidden;
           if (snapshot && hidden) snapshot.comments = snapshot.comments.filter((c) => !hidden.has(c.user.id));
           send(socket, { type: 'joined', room, snapshot, replayed: replay.length });
@@ -122,7 +124,13 @@ export async function gatewayRoutes(
             ? replay.filter((e) => e.kind !== 'comment' || !hidden.has(e.comment.user.id))
             : replay;
           if (visible.length > 0) send(socket, { type: 'batch', room, events: visible });
-          if (first && user) hub.joined(room, user.displayName);
+          hub.release(room, client, floor);
+          if (first && user)
+            hub.joined(
+              room,
+              user.displayName,
+              await chat.entrance(room, user.id, user.displayName).catch(() => null),
+            );
         } catch (err) {
           rooms.delete(room);
           hub.detach(room, client);

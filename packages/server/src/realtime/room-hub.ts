@@ -1,4 +1,4 @@
-import type { RoomBatch, RoomEvent } from '@onair/protocol';
+import type { FanEntrance, RoomBatch, RoomEvent } from '@onair/protocol';
 import type { Logger } from 'pino';
 import type { WebSocket } from 'ws';
 import { type Bus, topics } from './bus.ts';
@@ -30,12 +30,19 @@ export interface RoomHubOptions {
 
 interface RoomState {
   clients: Set<HubClient>;
+  /**
+   * Clients attached but not yet given their snapshot or replay: their live batches wait here, so
+   * nothing live reaches them before what they missed (`release` sends these, minus what it covered).
+   */
+  held: Map<HubClient, { batches: RoomBatch[]; events: number }>;
   off: Promise<() => Promise<void>>;
   pending: RoomEvent[];
   hearts: number;
   reactions: Record<string, number>;
   joins: string[];
   joinedCount: number;
+  /** Fan-club members among the joins, with their badge (the join notice shows it). */
+  fanJoins: FanEntrance[];
   presence: Map<string, { count: number; at: number }>;
   viewers: { current: number; peak: number };
   viewersChanged: boolean;
@@ -50,6 +57,15 @@ interface RoomState {
 const PRESENCE_FRESH_MS = 12_000;
 const PRESENCE_HEARTBEAT_MS = 5_000;
 const MAX_JOIN_NAMES = 3;
+/** Live events held for one joining client; a join that takes this long is cut off like a slow client. */
+const MAX_HELD_EVENTS = 1000;
+
+/** Whether a batch says something besides its events (worth sending to a client who has all of them). */
+const hasSignalsIn = (b: RoomBatch): boolean =>
+  b.hearts !== undefined ||
+  b.reactions !== undefined ||
+  b.joinedCount !== undefined ||
+  b.viewers !== undefined;
 
 const authorOf = (e: RoomEvent): string | null =>
   e.kind === 'comment' ? e.comment.user.id : e.kind === 'share' || e.kind === 'follow' ? e.user.id : null;
@@ -97,6 +113,7 @@ export function createRoomHub({ bus, nodeId, batchMs, maxBufferedBytes, log, onE
       case 'j':
         r.joinedCount++;
         if (r.joins.length < MAX_JOIN_NAMES) r.joins.push(m.name);
+        if (m.fan && r.fanJoins.length < MAX_JOIN_NAMES) r.fanJoins.push(m.fan);
         break;
       case 'p':
         if (m.node !== nodeId) r.presence.set(m.node, { count: m.count, at: m.at });
@@ -134,6 +151,7 @@ export function createRoomHub({ bus, nodeId, batchMs, maxBufferedBytes, log, onE
     if (r.joinedCount > 0) {
       batch.joins = r.joins;
       batch.joinedCount = r.joinedCount;
+      if (r.fanJoins.length > 0) batch.fanJoins = r.fanJoins;
     }
     if (r.viewersChanged) batch.viewers = r.viewers;
     r.pending = [];
@@ -141,12 +159,12 @@ export function createRoomHub({ bus, nodeId, batchMs, maxBufferedBytes, log, onE
     r.reactions = {};
     r.joins = [];
     r.joinedCount = 0;
+    r.fanJoins = [];
     r.viewersChanged = false;
 
     // Encoded once: sending the string would make ws measure and UTF-8-encode it again per socket
     // (measured 15–25% of a flush at 2000 viewers). Sent as a text frame all the same.
     const payload = Buffer.from(JSON.stringify(batch));
-    const lastSeq = events.at(-1)?.seq;
     for (const client of r.clients) {
       const { socket } = client;
       if (socket.readyState !== socket.OPEN) continue;
@@ -155,22 +173,40 @@ export function createRoomHub({ bus, nodeId, batchMs, maxBufferedBytes, log, onE
         socket.close(CLOSE_SLOW_CONSUMER, 'too slow: reconnect and resume from your last seq');
         continue;
       }
-      const floor = client.floors.get(room);
-      const hidden = client.hidden;
-      const needsCopy =
-        (floor !== undefined && events.length > 0 && events[0]!.seq <= floor) ||
-        (hidden !== null && events.some((e) => hidden.has(authorOf(e) ?? '')));
-      if (floor !== undefined && lastSeq !== undefined && lastSeq > floor) client.floors.delete(room);
-      if (!needsCopy) {
-        socket.send(payload, { binary: false });
+      const held = r.held.get(client);
+      if (!held) {
+        deliver(room, client, batch, hasSignals, payload);
         continue;
       }
-      const own = events.filter(
-        (e) => (floor === undefined || e.seq > floor) && !hidden?.has(authorOf(e) ?? ''),
-      );
-      if (own.length === 0 && !hasSignals) continue;
-      socket.send(JSON.stringify({ ...batch, events: own }));
+      held.batches.push(batch);
+      held.events += events.length;
+      if (held.events > MAX_HELD_EVENTS) {
+        log.warn({ room, held: held.events }, 'cutting off a client whose join did not finish');
+        socket.close(CLOSE_SLOW_CONSUMER, 'too slow: reconnect and resume from your last seq');
+      }
     }
+  }
+
+  /** Sends a batch to one client, without the events at or below its floor or by authors it blocked. */
+  function deliver(room: string, client: HubClient, batch: RoomBatch, signals: boolean, payload?: Buffer) {
+    const { socket } = client;
+    const { events } = batch;
+    const lastSeq = events.at(-1)?.seq;
+    const floor = client.floors.get(room);
+    const hidden = client.hidden;
+    const needsCopy =
+      (floor !== undefined && events.length > 0 && events[0]!.seq <= floor) ||
+      (hidden !== null && events.some((e) => hidden.has(authorOf(e) ?? '')));
+    if (floor !== undefined && lastSeq !== undefined && lastSeq > floor) client.floors.delete(room);
+    if (!needsCopy) {
+      socket.send(payload ?? JSON.stringify(batch), { binary: false });
+      return;
+    }
+    const own = events.filter(
+      (e) => (floor === undefined || e.seq > floor) && !hidden?.has(authorOf(e) ?? ''),
+    );
+    if (own.length === 0 && !signals) return;
+    socket.send(JSON.stringify({ ...batch, events: own }));
   }
 
   // Presence: each node tells the others how many viewers it holds per room, on change and as a heartbeat.
@@ -194,12 +230,14 @@ export function createRoomHub({ bus, nodeId, batchMs, maxBufferedBytes, log, onE
     if (!r) {
       const created: RoomState = {
         clients: new Set(),
+        held: new Map(),
         off: Promise.resolve(async () => {}),
         pending: [],
         hearts: 0,
         reactions: {},
         joins: [],
         joinedCount: 0,
+        fanJoins: [],
         presence: new Map(),
         viewers: { current: 0, peak: 0 },
         viewersChanged: false,
@@ -217,16 +255,36 @@ export function createRoomHub({ bus, nodeId, batchMs, maxBufferedBytes, log, onE
   }
 
   return {
-    /** Adds the client; resolves once this node receives the room's events (read the replay after this). */
+    /**
+     * Adds the client, holding its live batches until `release`; resolves once this node receives the
+     * room's events (read the snapshot or replay after this, so nothing falls between the two).
+     */
     async attach(room: string, client: HubClient): Promise<void> {
       const r = state(room);
       r.clients.add(client);
+      if (!r.held.has(client)) r.held.set(client, { batches: [], events: 0 });
       await r.off;
+    },
+
+    /**
+     * The client has been sent its snapshot or replay, up to `floor`: the live batches held since
+     * `attach` follow, without anything at or below `floor`, and from now on it gets each flush.
+     */
+    release(room: string, client: HubClient, floor: number): void {
+      const r = rooms.get(room);
+      const held = r?.held.get(client);
+      if (!r || !held) return;
+      r.held.delete(client);
+      client.floors.set(room, floor);
+      const { socket } = client;
+      if (socket.readyState !== socket.OPEN) return;
+      for (const batch of held.batches) deliver(room, client, batch, hasSignalsIn(batch));
     },
 
     detach(room: string, client: HubClient): void {
       const r = rooms.get(room);
       if (!r?.clients.delete(client)) return;
+      r.held.delete(client);
       client.floors.delete(room);
       if (r.clients.size > 0) return;
       // Last local viewer left: tell the others, stop listening.
@@ -258,8 +316,9 @@ export function createRoomHub({ bus, nodeId, batchMs, maxBufferedBytes, log, onE
       schedule(room, r);
     },
 
-    joined(room: string, name: string): void {
-      void bus.publish(topics.room(room), { k: 'j', name } satisfies RoomMessage);
+    joined(room: string, name: string, fan?: FanEntrance | null): void {
+      const message: RoomMessage = fan ? { k: 'j', name, fan } : { k: 'j', name };
+      void bus.publish(topics.room(room), message);
     },
 
     viewers(room: string): { current: number; peak: number } {

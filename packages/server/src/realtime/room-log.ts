@@ -1,4 +1,4 @@
-import type { RoomEvent, RoomEventBody } from '@onair/protocol';
+import type { FanEntrance, RoomEvent, RoomEventBody } from '@onair/protocol';
 import type { Redis } from 'ioredis';
 import { type Bus, topics } from './bus.ts';
 
@@ -7,7 +7,7 @@ export type RoomMessage =
   | { k: 'e'; e: RoomEvent }
   | { k: 'h'; n: number }
   | { k: 'r'; r: string; n: number }
-  | { k: 'j'; name: string }
+  | { k: 'j'; name: string; fan?: FanEntrance }
   | { k: 'p'; node: string; count: number; at: number };
 
 /**
