@@ -14,7 +14,8 @@
  *
  * Each session is rebuilt from all its events about once a minute (at an offset of its own, so rounds
  * share the work): an event that did arrive late, after a database outage say, counts again within
- * a minute. A clock that went back or a changed window starts every total over.
+ * a minute. A clock up to a minute behind the last round's (another node's) folds nothing new; one
+ * further back, or a changed window, starts every total over.
  */
 import { EventKind } from '@onair/core';
 import { sql } from 'kysely';
@@ -25,6 +26,9 @@ import type { Db } from '../../db/database.ts';
  * the events after the watermark are what each round reads afresh, so it is kept short.
  */
 export const FOLD_LAG_MS = 5_000;
+
+/** How far behind the last round a round's clock may be before the totals are started over. */
+const SKEW_MS = 60_000;
 
 const VIEW_START = EventKind.viewStart;
 const VIEW_END = EventKind.viewEnd;
@@ -54,7 +58,7 @@ const ms = sql`extract(epoch from e.at)::float8 * 1000`;
  */
 export async function foldViewerEvents(db: Db, nowMs: number, windowMs: number): Promise<FoldResult> {
   const now = new Date(nowMs);
-  const windowStart = new Date(nowMs - windowMs);
+  let windowStart = new Date(nowMs - windowMs);
   // The row lock also keeps two rounds (a job and a direct call) from folding the same events twice.
   const { rows } = await sql<{
     foldedTo: Date | null;
@@ -73,9 +77,15 @@ export async function foldViewerEvents(db: Db, nowMs: number, windowMs: number):
     await sql`update ranking_state set seen_to = ${seenTo} where id = 1`.execute(db);
     return { foldedTo: null, rebuilt: 0 };
   }
-  const to = new Date(toMs);
+  let to = new Date(toMs);
   let from = state?.foldedTo ?? null;
   let expiredFrom = state?.expiredTo ?? null;
+  if (from && expiredFrom && state?.windowMs === windowMs && from > to && from.getTime() - toMs <= SKEW_MS) {
+    // This node's clock is a little behind the one that ran the last round (the job moves between
+    // nodes): fold nothing new this round rather than start every total over.
+    to = from;
+    if (expiredFrom > windowStart) windowStart = expiredFrom;
+  }
   if (
     from === null ||
     expiredFrom === null ||
