@@ -77,29 +77,41 @@ export function TopGiftersStrip({ list }: { list: TopGiftersList | null }) {
           <p className="muted">Who sent the most coins in gifts during this LIVE.</p>
           <ol className="top-gifters-list">
             {gifters.map((g, i) => (
-              <li
-                key={g.user.id}
-                className="top-gifters-row"
-                data-testid="top-gifter"
-                data-handle={g.user.handle}
-              >
-                <span className={`top-gifters-place rank-${i + 1}`}>{i + 1}</span>
-                <Link to={`/@${g.user.handle}`} className="top-gifters-who">
-                  <Avatar user={g.user} size={36} />
-                  <span className="top-gifters-names">
-                    <span className="top-gifters-name">{g.user.displayName}</span>
-                    <span className="top-gifters-handle">@{g.user.handle}</span>
-                  </span>
-                </Link>
-                <span className="top-gifters-coins">
-                  <CoinGlyph size={16} />
-                  {formatCount(g.coins)}
-                </span>
-              </li>
+              <GifterRow key={g.user.id} place={i + 1} user={g.user} coins={g.coins} testId="top-gifter" />
             ))}
           </ol>
         </Sheet>
       ) : null}
     </>
+  );
+}
+
+/** One place in a top-gifters list: the place, who (linked to their profile) and their coins. */
+export function GifterRow({
+  place,
+  user,
+  coins,
+  testId,
+}: {
+  place: number;
+  user: TopGiftersList['gifters'][number]['user'];
+  coins: number;
+  testId: string;
+}) {
+  return (
+    <li className="top-gifters-row" data-testid={testId} data-handle={user.handle}>
+      <span className={`top-gifters-place rank-${place}`}>{place}</span>
+      <Link to={`/@${user.handle}`} className="top-gifters-who">
+        <Avatar user={user} size={36} />
+        <span className="top-gifters-names">
+          <span className="top-gifters-name">{user.displayName}</span>
+          <span className="top-gifters-handle">@{user.handle}</span>
+        </span>
+      </Link>
+      <span className="top-gifters-coins">
+        <CoinGlyph size={16} />
+        {formatCount(coins)}
+      </span>
+    </li>
   );
 }

@@ -1,12 +1,9 @@
 import type { Leaderboard, LeaderboardWindowName } from '@onair/protocol';
 import { useEffect, useState } from 'react';
-import { Link } from 'react-router';
 import { api } from '../app/api.ts';
-import { Avatar } from '../components/Avatar.tsx';
 import { Sheet } from '../components/Sheet.tsx';
+import { GifterRow } from '../gifts/TopGifters.tsx';
 import { errorMessage } from '../lib/errors.ts';
-import { CoinGlyph } from '../wallet/MoneyIcons.tsx';
-import { formatCount } from '../wallet/money.ts';
 import './leagues.css';
 
 const WINDOWS: { id: LeaderboardWindowName; label: string }[] = [
@@ -60,25 +57,13 @@ export function RoomLeaderboard({ handle }: { handle: string }) {
       ) : (
         <ol className="top-gifters-list">
           {gifters.map((g) => (
-            <li
+            <GifterRow
               key={g.user.id}
-              className="top-gifters-row"
-              data-testid="leaderboard-row"
-              data-handle={g.user.handle}
-            >
-              <span className={`top-gifters-place rank-${g.rank}`}>{g.rank}</span>
-              <Link to={`/@${g.user.handle}`} className="top-gifters-who">
-                <Avatar user={g.user} size={36} />
-                <span className="top-gifters-names">
-                  <span className="top-gifters-name">{g.user.displayName}</span>
-                  <span className="top-gifters-handle">@{g.user.handle}</span>
-                </span>
-              </Link>
-              <span className="top-gifters-coins">
-                <CoinGlyph size={16} />
-                {formatCount(g.coins)}
-              </span>
-            </li>
+              place={g.rank}
+              user={g.user}
+              coins={g.coins}
+              testId="leaderboard-row"
+            />
           ))}
         </ol>
       )}
