@@ -1,13 +1,12 @@
 import type { StudioRanking } from '@onair/protocol';
-import { useCallback, useEffect, useRef, useState } from 'react';
 import { Link } from 'react-router';
 import { api } from '../app/api.ts';
 import { EmptyState } from '../components/EmptyState.tsx';
 import { BroadcastIcon } from '../components/Icons.tsx';
 import { PageLoading } from '../components/PageLoading.tsx';
-import { errorMessage } from '../lib/errors.ts';
 import { useDocumentTitle } from '../lib/useDocumentTitle.ts';
 import { useVisibleInterval } from '../lib/useVisibleInterval.ts';
+import { useLoad } from './common.tsx';
 import { AdviceCallout, RankingConfigTable, RankingHero, ScoreChart, SignalList } from './RankingParts.tsx';
 import './ranking.css';
 
@@ -36,26 +35,8 @@ async function loadRanking(): Promise<Loaded> {
 /** "Why am I ranked here": your place in For You, signal by signal, and what would lift it most. */
 export function Ranking() {
   useDocumentTitle('Studio · Ranking');
-  const [data, setData] = useState<Loaded | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const mounted = useRef(true);
-  const refresh = useCallback(() => {
-    loadRanking()
-      .then((d) => {
-        if (!mounted.current) return;
-        setData(d);
-        setError(null);
-      })
-      .catch((err: unknown) => mounted.current && setError(errorMessage(err)));
-  }, []);
-  useEffect(() => {
-    mounted.current = true;
-    refresh();
-    return () => {
-      mounted.current = false;
-    };
-  }, [refresh]);
-  useVisibleInterval(refresh, data?.onAir ? LIVE_POLL_MS : IDLE_POLL_MS);
+  const { data, error, reload } = useLoad(loadRanking, 'ranking');
+  useVisibleInterval(reload, data?.onAir ? LIVE_POLL_MS : IDLE_POLL_MS);
 
   if (!data) return error ? <p className="form-error">{error}</p> : <PageLoading />;
   const { ranking, onAir } = data;

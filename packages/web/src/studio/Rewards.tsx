@@ -1,12 +1,11 @@
-import type { RewardMissionView, RewardPayout, StudioRewards } from '@onair/protocol';
-import { useCallback, useEffect, useRef, useState } from 'react';
+import type { RewardMissionView, RewardPayout } from '@onair/protocol';
 import { api } from '../app/api.ts';
 import { EmptyState } from '../components/EmptyState.tsx';
 import { GiftIcon } from '../components/Icons.tsx';
 import { PageLoading } from '../components/PageLoading.tsx';
-import { errorMessage } from '../lib/errors.ts';
 import { useDocumentTitle } from '../lib/useDocumentTitle.ts';
 import { useVisibleInterval } from '../lib/useVisibleInterval.ts';
+import { useLoad } from './common.tsx';
 import './rewards.css';
 
 /** Progress moves as LIVEs end and fans earn points; a minute is fresh enough. */
@@ -22,27 +21,8 @@ function dateIn(iso: string, zone: string, opts: Intl.DateTimeFormatOptions) {
 /** LIVE Rewards: this week's missions with progress, what each pays, and every bonus explained. */
 export function Rewards() {
   useDocumentTitle('Studio · Rewards');
-  const [data, setData] = useState<StudioRewards | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const mounted = useRef(true);
-  const refresh = useCallback(() => {
-    api
-      .studioRewards()
-      .then((d) => {
-        if (!mounted.current) return;
-        setData(d);
-        setError(null);
-      })
-      .catch((err: unknown) => mounted.current && setError(errorMessage(err)));
-  }, []);
-  useEffect(() => {
-    mounted.current = true;
-    refresh();
-    return () => {
-      mounted.current = false;
-    };
-  }, [refresh]);
-  useVisibleInterval(refresh, POLL_MS);
+  const { data, error, reload } = useLoad(() => api.studioRewards(), 'rewards');
+  useVisibleInterval(reload, POLL_MS);
 
   if (!data) return error ? <p className="form-error">{error}</p> : <PageLoading />;
   const perLive = data.missions.filter((m) => m.scope === 'live');

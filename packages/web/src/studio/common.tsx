@@ -21,24 +21,34 @@ export const COLORS = {
   battle: '#ff9f1c',
 };
 
-/** Loads when `key` changes (and on `reload`), keeping the last value while reloading. */
+/**
+ * Loads when `key` changes (and on `reload`, e.g. from a polling interval), keeping the last value
+ * while reloading. A result that arrives after unmount, or after `key` moved on, is dropped.
+ */
 export function useLoad<T>(load: () => Promise<T>, key: string) {
   const [data, setData] = useState<T | null>(null);
   const [error, setError] = useState<string | null>(null);
   const loader = useRef(load);
   loader.current = load;
+  const mounted = useRef(true);
+  useEffect(() => {
+    mounted.current = true;
+    return () => {
+      mounted.current = false;
+    };
+  }, []);
   // biome-ignore lint/correctness/useExhaustiveDependencies: `key` names what the load depends on.
   const run = useCallback(() => {
     let live = true;
     loader
       .current()
       .then((d) => {
-        if (live) {
+        if (live && mounted.current) {
           setData(d);
           setError(null);
         }
       })
-      .catch((err: unknown) => live && setError(errorMessage(err)));
+      .catch((err: unknown) => live && mounted.current && setError(errorMessage(err)));
     return () => {
       live = false;
     };
