@@ -1,23 +1,11 @@
 import { type RawBuilder, sql } from 'kysely';
 import type { Db } from '../../db/database.ts';
-import type { RewardItemJson, RewardPayoutRow } from '../../db/schema.ts';
+import type { RewardPayoutRow } from '../../db/schema.ts';
 
 /** SQL on the rewards tables only: `reward_payouts` and `reward_week_totals`. */
 
-export interface NewPayout {
-  creatorId: string;
-  kind: 'live' | 'weekly';
-  periodKey: string;
-  sessionId: string | null;
-  periodStart: Date;
-  periodEnd: Date;
-  baseDiamonds: number;
-  bps: number;
-  bonusDiamonds: number;
-  items: RewardItemJson[];
-  explanation: string;
-  transferId: number | null;
-}
+/** A payout row as written: the table's row without what the database assigns. */
+export type NewPayout = Omit<RewardPayoutRow, 'id' | 'createdAt'>;
 
 /**
  * Writes payout rows in one statement (columns as arrays, so a batch of thousands is 12 parameters);
