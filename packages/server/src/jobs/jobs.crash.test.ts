@@ -113,8 +113,7 @@ describe.each(all)('a node killed while it runs a battle deadline, on $name', (t
       }
     }
 
-    first.child.kill('SIGKILL');
-    const signal = await new Promise((r) => first.child.once('exit', (_code, s) => r(s)));
+    const signal = await first.kill();
     expect(signal).toBe('SIGKILL');
     if (holder) {
       // Node A's transaction dies with its connection once the row is free; it never commits.

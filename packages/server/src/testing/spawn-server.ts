@@ -16,6 +16,8 @@ export interface SpawnedServer {
   logs(): string;
   /** SIGTERM, wait for exit, remove the data dir (unless kept); resolves to the exit code. */
   stop(): Promise<number | null>;
+  /** SIGKILL, as a crash would, and wait for exit; resolves to the signal it died of. The data dir stays. */
+  kill(): Promise<NodeJS.Signals | null>;
 }
 
 /**
@@ -52,6 +54,9 @@ export async function spawnServer(
   child.stdout.on('data', collect);
   child.stderr.on('data', collect);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const signalled = new Promise<NodeJS.Signals | null>((resolve) =>
+    child.once('exit', (_code, s) => resolve(s)),
+  );
 
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(
@@ -82,6 +87,10 @@ export async function spawnServer(
       const code = await exited;
       if (!options.keepDataDir) await rm(dataDir, { recursive: true, force: true });
       return code;
+    },
+    async kill() {
+      child.kill('SIGKILL');
+      return signalled;
     },
   };
 }

@@ -70,8 +70,7 @@ describe.each(all)('a server killed mid gift storm on $name', (target) => {
     // Let the storm build, then kill at a random point of it: after 50 to 300 acknowledged gifts.
     const killAt = 50 + Math.floor(Math.random() * 250);
     await eventually(`${killAt} acknowledged gifts`, () => acked.size >= killAt, { timeoutMs: 30_000 });
-    server.child.kill('SIGKILL');
-    const exitSignal = await new Promise((r) => server.child.once('exit', (_code, signal) => r(signal)));
+    const exitSignal = await server.kill();
     stop = true;
     await Promise.all(workers);
     expect(exitSignal).toBe('SIGKILL');

@@ -122,8 +122,7 @@ describe.each(all)('a node killed during a weekly rewards settlement, on $name',
       });
     }
 
-    first.child.kill('SIGKILL');
-    const signal = await new Promise((r) => first.child.once('exit', (_code, s) => r(s)));
+    const signal = await first.kill();
     expect(signal).toBe('SIGKILL');
     if (holder) {
       await holder.query('commit');
