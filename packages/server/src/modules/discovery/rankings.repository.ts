@@ -4,7 +4,11 @@ import type { LiveRankingRow } from '../../db/schema.ts';
 
 // The discovery module's own tables: live_rankings, ranking_history, ranking_state.
 
-export type StoredRanking = Omit<LiveRankingRow, 'generation' | 'computedAt'>;
+/** What a round computes for a room; its creator, topic, hashtags and LIVE time come from its session row. */
+export type StoredRanking = Omit<
+  LiveRankingRow,
+  'generation' | 'computedAt' | 'creatorId' | 'topic' | 'hashtags' | 'liveAt'
+>;
 
 /** One column of the rows, as the array parameter an `unnest` insert takes. */
 const column = <K extends keyof StoredRanking>(rows: StoredRanking[], k: K) => rows.map((r) => r[k]);

@@ -77,15 +77,11 @@ export async function recomputeRanking(
     const b = Object.fromEntries(room.breakdown.map((x) => [x.signal, x]));
     return {
       sessionId: room.sessionId,
-      creatorId: room.creatorId,
       shortId: shortId(room.sessionId),
       score: room.score,
       position: room.position,
       explorer: room.explorer,
       followers: s.followers,
-      topic: s.topic,
-      hashtags: s.hashtags,
-      liveAt: s.liveAt,
       engagement: b.engagement!.value,
       watchMs: b.watchTime!.value,
       newFollowers: b.newFollowers!.value,
