@@ -71,6 +71,17 @@ export async function claim(db: Tx, kinds: string[], now: Now): Promise<JobRow |
   return rows[0];
 }
 
+/**
+ * A leased claim: the job's time moves a lease ahead (a node that dies leaves it to be claimed again
+ * then) and its revision is bumped, so only this run's finish or failure applies to it.
+ */
+export async function lease(db: Tx, id: number, leaseMs: number, now: Now): Promise<number> {
+  const { rows } = await sql<{ revision: number }>`
+    update jobs set run_at = ${now} + make_interval(secs => ${leaseMs / 1000}), revision = revision + 1
+    where id = ${id} returning revision`.execute(db);
+  return rows[0]!.revision;
+}
+
 /** The run committed: the job is gone, unless its handler scheduled it again meanwhile. */
 export async function finish(db: Tx, id: number, revision: number): Promise<void> {
   await db.deleteFrom('jobs').where('id', '=', id).where('revision', '=', revision).execute();

@@ -30,6 +30,19 @@ export interface JobContext<P = unknown> {
 
 export type JobHandler<P = unknown> = (ctx: JobContext<P>) => Promise<void>;
 
+/**
+ * A leased job's run: no transaction is held while it works (an HTTP call, a transcode). The claim
+ * commits with the job's `run_at` moved `leaseMs` ahead, so a node that dies mid-run leaves the job
+ * to be claimed again once the lease is over. The handler must therefore be safe to run again:
+ * record its progress as it goes (each step in its own short write) and skip what is done.
+ */
+export type LeasedJobHandler<P = unknown> = (ctx: { job: Job<P>; db: Db }) => Promise<void>;
+
+export interface LeasedJobKindOptions extends JobKindOptions {
+  /** How long a claim holds the job: longer than a run ever takes, or a second node starts it too. */
+  leaseMs: number;
+}
+
 export interface JobKindOptions {
   /** Failed runs before the job is given up on (kept with `failed_at`, never claimed again). */
   maxAttempts?: number;
@@ -46,6 +59,8 @@ export interface JobsDeps {
   worker: boolean;
   /** Milliseconds since the epoch; tests drive time with it. Default: the database's clock. */
   clock?: () => number;
+  /** Leased jobs one node runs at once, beside the transactional ones (default 4). */
+  leasedConcurrency?: number;
 }
 
 const DEFAULTS: Required<JobKindOptions> = {
@@ -64,6 +79,7 @@ const at = (when: number | Date) => (typeof when === 'number' ? new Date(when) :
 export function createJobs(deps: JobsDeps) {
   const { db, log } = deps;
   const handlers = new Map<string, { handler: JobHandler; options: Required<JobKindOptions> }>();
+  const leased = new Map<string, { handler: LeasedJobHandler; options: Required<LeasedJobKindOptions> }>();
   const now = () => (deps.clock ? repo.fixedNow(deps.clock()) : repo.dbNow);
   let timer: NodeJS.Timeout | null = null;
   let ticking: Promise<unknown> | null = null;
@@ -118,15 +134,73 @@ export function createJobs(deps: JobsDeps) {
     return 'done';
   }
 
-  /** Runs every job that is due now, one at a time; resolves with how many runs there were. */
-  async function runDue(): Promise<number> {
-    const kinds = [...handlers.keys()];
-    let n = 0;
-    while (n < PER_ROUND && !closed) {
-      if ((await runOne(kinds)) === null) break;
-      n++;
+  /**
+   * Claims one due leased job, commits the claim (its run_at moved a lease ahead, its revision
+   * bumped so only this run may finish it), then runs the handler with no transaction open.
+   */
+  async function runOneLeased(kinds: string[]): Promise<'done' | 'failed' | null> {
+    const row = await db.transaction().execute(async (trx) => {
+      const claimed = await repo.claim(trx, kinds, now());
+      if (!claimed) return undefined;
+      const revision = await repo.lease(trx, claimed.id, leased.get(claimed.kind)!.options.leaseMs, now());
+      return { ...claimed, revision };
+    });
+    if (!row) return null;
+    const kind = leased.get(row.kind)!;
+    try {
+      await kind.handler({
+        job: {
+          id: row.id,
+          kind: row.kind,
+          key: row.key,
+          payload: row.payload,
+          attempts: row.attempts,
+          runAt: row.runAt.getTime(),
+        },
+        db,
+      });
+      await repo.finish(db, row.id, row.revision);
+      return 'done';
+    } catch (err) {
+      const attempt = row.attempts + 1;
+      const retryInMs = attempt >= kind.options.maxAttempts ? null : kind.options.backoffMs(attempt);
+      log[retryInMs === null ? 'error' : 'warn'](
+        { err, kind: row.kind, key: row.key, attempt, retryInMs },
+        retryInMs === null ? 'job failed for good' : 'job failed, will retry',
+      );
+      await repo.failed(db, row, err instanceof Error ? err.message : String(err), retryInMs, now());
+      return 'failed';
     }
+  }
+
+  /** One lane: runs due jobs of `kinds` until none is due, `width` at a time. */
+  async function lane(run: (kinds: string[]) => Promise<unknown>, kinds: string[], width: number) {
+    let n = 0;
+    let idle = false;
+    const worker = async () => {
+      while (!idle && n < PER_ROUND && !closed) {
+        n++;
+        if ((await run(kinds)) === null) {
+          n--;
+          idle = true;
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: kinds.length === 0 ? 0 : width }, worker));
     return n;
+  }
+
+  /**
+   * Runs every job that is due now; resolves with how many runs there were. Transactional jobs run
+   * one at a time; leased ones (long, outside a transaction) in a lane of their own beside them,
+   * so a burst of deliveries never holds back a battle's deadline.
+   */
+  async function runDue(): Promise<number> {
+    const [a, b] = await Promise.all([
+      lane(runOne, [...handlers.keys()], 1),
+      lane(runOneLeased, [...leased.keys()], deps.leasedConcurrency ?? 4),
+    ]);
+    return a + b;
   }
 
   return {
@@ -160,8 +234,18 @@ export function createJobs(deps: JobsDeps) {
 
     /** The handler of a kind on this node: only registered kinds are claimed here. */
     register<P = unknown>(kind: string, handler: JobHandler<P>, options: JobKindOptions = {}): void {
-      if (handlers.has(kind)) throw new Error(`job kind ${kind} is registered twice`);
+      if (handlers.has(kind) || leased.has(kind)) throw new Error(`job kind ${kind} is registered twice`);
       handlers.set(kind, { handler: handler as JobHandler, options: { ...DEFAULTS, ...options } });
+    },
+
+    /** A kind that runs outside a transaction under a lease (HTTP calls, media work). */
+    registerLeased<P = unknown>(
+      kind: string,
+      handler: LeasedJobHandler<P>,
+      options: LeasedJobKindOptions,
+    ): void {
+      if (handlers.has(kind) || leased.has(kind)) throw new Error(`job kind ${kind} is registered twice`);
+      leased.set(kind, { handler: handler as LeasedJobHandler, options: { ...DEFAULTS, ...options } });
     },
 
     runDue,
