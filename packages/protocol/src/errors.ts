@@ -91,6 +91,11 @@ export const ERROR_CODES = [
   'league.period_not_found',
   'rewards.period_not_ended',
   'rewards.bad_period',
+  'push.bad_subscription',
+  'push.private_endpoint',
+  'push.device_not_found',
+  'push.test_rate_limited',
+  'push.quiet_hours_invalid',
   'internal',
   'unavailable',
 ] as const;

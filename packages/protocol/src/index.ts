@@ -10,6 +10,7 @@ export * from './health.ts';
 export * from './leagues.ts';
 export * from './live.ts';
 export * from './media.ts';
+export * from './push.ts';
 export * from './realtime.ts';
 export * from './rewards.ts';
 export * from './search.ts';

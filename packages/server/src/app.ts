@@ -37,6 +37,7 @@ import { fanClubRoutes } from './modules/fanclub/fanclub.routes.ts';
 import { leagueBadges } from './modules/leagues/league-badge.hook.ts';
 import { leaguesRoutes } from './modules/leagues/leagues.routes.ts';
 import { liveRoutes } from './modules/live/live.routes.ts';
+import { pushRoutes } from './modules/push/push.routes.ts';
 import { rewardsRoutes } from './modules/rewards/rewards.routes.ts';
 import { searchRoutes } from './modules/search/search.routes.ts';
 import { socialRoutes } from './modules/social/social.routes.ts';
@@ -172,6 +173,7 @@ export async function buildApp({
   await app.register(fanClubRoutes, { prefix: API_PREFIX, fanClub: services.fanClub });
   await app.register(searchRoutes, { prefix: API_PREFIX, search: services.search });
   await app.register(leaguesRoutes, { prefix: API_PREFIX, leagues: services.leagues });
+  await app.register(pushRoutes, { prefix: API_PREFIX, push: services.push });
   leagueBadges(app, services.leagues);
   await app.register(rewardsRoutes, { prefix: API_PREFIX, rewards: services.rewards });
   if (services.testClock)
@@ -187,7 +189,10 @@ export async function buildApp({
   await services.discovery.start();
   await services.rewards.start();
   services.jobs.start();
-  app.addHook('onClose', () => services.jobs.stop());
+  app.addHook('onClose', async () => {
+    await services.jobs.stop();
+    services.push.close();
+  });
   app.decorate('services', services);
   app.decorate('bus', bus);
   app.decorate('hub', hub);

@@ -1,5 +1,6 @@
 import { isTimeZone, type RewardTable, validateRewardTable } from '@onair/core';
 import { z } from 'zod';
+import { PUSH_ENV } from './modules/push/push.config.ts';
 
 export const SERVER_ROLES = ['api', 'gateway', 'media', 'worker'] as const;
 export type ServerRole = (typeof SERVER_ROLES)[number];
@@ -365,6 +366,7 @@ export const ENV = {
     schema: z.coerce.number().int().min(1_000).max(600_000).default(60_000),
     doc: "How often a LIVE room's fan-club members are checked for reaching the 5/15/30-minute watch marks.",
   },
+  ...PUSH_ENV,
   WEB_DIST: {
     schema: z.string().optional(),
     doc: 'Built web app to serve; defaults to packages/web/dist.',

@@ -24,6 +24,8 @@ import { createFanClubService } from './modules/fanclub/fanclub.service.ts';
 import { leaguesConfig } from './modules/leagues/leagues.config.ts';
 import { createLeaguesService } from './modules/leagues/leagues.service.ts';
 import { createLiveService } from './modules/live/live.service.ts';
+import { pushConfig } from './modules/push/push.config.ts';
+import { createPushService } from './modules/push/push.service.ts';
 import { rewardsConfig } from './modules/rewards/rewards.config.ts';
 import { createRewardsService } from './modules/rewards/rewards.service.ts';
 import { readModelInputs } from './modules/rewards/weekly-inputs.ts';
@@ -220,6 +222,17 @@ export function createServices({ config, db, bus, logger, secretKey, redis }: Se
     now: clock.now,
     log: logger.child({ module: 'leagues' }),
   });
+  // Web Push: go-live and reminder notifications (social's channel), battle invites and payouts
+  // (domain events), delivered by leased `push.send` jobs.
+  const push = createPushService({
+    db,
+    jobs,
+    events,
+    notifications: social,
+    config: pushConfig(config),
+    log: logger.child({ module: 'push' }),
+    now: clock.now,
+  });
   return {
     events,
     accounts,
@@ -241,6 +254,7 @@ export function createServices({ config, db, bus, logger, secretKey, redis }: Se
     fanMissions,
     rewards,
     leagues,
+    push,
   };
 }
 

@@ -35,6 +35,7 @@ export interface ActionResources {
   'live.go': null;
   'follow.manage': Owned;
   'notification.read': Owned;
+  'push.manage': Owned;
   'chat.post': null;
   'chat.moderate': RoomChat;
   'chat.manage': Owned;
@@ -65,6 +66,7 @@ export const ACTIONS = [
   'live.go',
   'follow.manage',
   'notification.read',
+  'push.manage',
   'chat.post',
   'chat.moderate',
   'chat.manage',
@@ -100,6 +102,8 @@ const rules: { [A in Action]: Rule<A> } = {
   'live.go': (actor) => actor?.role === 'creator' || isAdmin(actor),
   'follow.manage': (actor, r) => isSelf(actor, r),
   'notification.read': (actor, r) => isSelf(actor, r),
+  // A device is its owner's alone: not even an admin lists or pushes to another user's devices.
+  'push.manage': (actor, r) => isSelf(actor, r),
   'chat.post': (actor) => actor !== null,
   // The creator, their moderators and platform admins keep a room civil.
   'chat.moderate': (actor, r) => isSelf(actor, r) || (actor !== null && r.isModerator) || isAdmin(actor),

@@ -3,14 +3,16 @@ import type { ColumnType, Generated, Insertable, Selectable, Updateable } from '
 import type { FanClubTables } from './fanclub-schema.ts';
 import type { GrowthTables } from './growth-schema.ts';
 import type { LeagueTables } from './leagues-schema.ts';
+import type { PushTables } from './push-schema.ts';
 import type { RewardTables } from './rewards-schema.ts';
 
 export * from './growth-schema.ts';
 export * from './leagues-schema.ts';
+export * from './push-schema.ts';
 export * from './rewards-schema.ts';
 
 /** Kysely's view of the tables (camelCase here, snake_case in SQL via CamelCasePlugin). */
-export interface Database extends GrowthTables, FanClubTables, RewardTables, LeagueTables {
+export interface Database extends GrowthTables, FanClubTables, RewardTables, LeagueTables, PushTables {
   users: UsersTable;
   authTokens: AuthTokensTable;
   rooms: RoomsTable;

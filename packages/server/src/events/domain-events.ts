@@ -15,6 +15,10 @@ export interface DomainEventMap {
   'social.followed': { followerId: string; creatorId: string; ref: string | undefined };
   /** A gift committed to the ledger, as its room is told about it. */
   'economy.gift_committed': GiftEvent;
+  /** A creator invited another, LIVE now, to a battle (once the invite is stored). */
+  'battles.invited': { battleId: string; inviterId: string; inviteeId: string; expiresAt: Date };
+  /** A withdrawal's cash left the platform (once its ledger entry is committed). */
+  'economy.withdrawal_paid': { withdrawalId: string; userId: string; netCents: number; currency: string };
 }
 
 export type DomainEventName = keyof DomainEventMap;
@@ -25,6 +29,8 @@ const declared: Record<DomainEventName, true> = {
   'live.session_ended': true,
   'social.followed': true,
   'economy.gift_committed': true,
+  'battles.invited': true,
+  'economy.withdrawal_paid': true,
 };
 export const DOMAIN_EVENT_NAMES = Object.keys(declared) as DomainEventName[];
 

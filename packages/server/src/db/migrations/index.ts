@@ -18,6 +18,7 @@ import * as m0016 from './0016_fan_clubs.ts';
 import * as m0017 from './0017_leagues.ts';
 import * as m0018 from './0018_ranking_folds.ts';
 import * as m0019 from './0019_search_speed.ts';
+import * as m0020 from './0020_push.ts';
 
 /** Every migration, in order. Names are permanent once released: they are the keys in kysely_migration. */
 export const migrations: Record<string, Migration> = {
@@ -40,4 +41,5 @@ export const migrations: Record<string, Migration> = {
   '0017_leagues': m0017,
   '0018_ranking_folds': m0018,
   '0019_search_speed': m0019,
+  '0020_push': m0020,
 };

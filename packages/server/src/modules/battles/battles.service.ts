@@ -37,7 +37,7 @@ export interface BattlesDeps {
   accounts: Pick<AccountsService, 'getByHandle'>;
   live: Pick<LiveService, 'currentSessions'>;
   /** Hears `economy.gift_committed` (the live score) and `live.session_ended` (leave the battle). */
-  events: Pick<DomainEvents, 'on'>;
+  events: Pick<DomainEvents, 'on' | 'emit'>;
   /** The economy's read of committed gifts, and its wait for gifts under way. */
   giftWindow: GiftWindow;
   /** Durable jobs: the battles' deadlines are `battle.deadline` jobs. */
@@ -82,7 +82,16 @@ export function createBattlesService(deps: BattlesDeps) {
 
     async invite(actor: Actor | null, body: BattleInviteBody): Promise<Battle> {
       play(actor);
-      return viewFor(await matchmaking.invite(actor, body.handle, body, null), actor.id);
+      const parts = await matchmaking.invite(actor, body.handle, body, null);
+      const invitee = parts.members.find((m) => m.userId !== actor.id);
+      if (invitee && parts.row.expiresAt)
+        void deps.events.emit('battles.invited', {
+          battleId: parts.row.id,
+          inviterId: actor.id,
+          inviteeId: invitee.userId,
+          expiresAt: parts.row.expiresAt,
+        });
+      return viewFor(parts, actor.id);
     },
 
     async accept(actor: Actor | null, id: string): Promise<Battle> {

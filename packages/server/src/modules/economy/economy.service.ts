@@ -86,6 +86,7 @@ export function createEconomyService(deps: EconomyDeps) {
       minDiamonds: config.withdrawalMinDiamonds,
     },
     log: log.child({ part: 'withdrawals' }),
+    events: deps.events,
   });
   const gifts = createGiftsService({
     db,

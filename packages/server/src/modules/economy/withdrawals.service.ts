@@ -6,6 +6,7 @@ import { requireAccess } from '../../access.ts';
 import type { Db } from '../../db/database.ts';
 import type { WithdrawalRow, WithdrawalStatus } from '../../db/schema.ts';
 import { AppError, badRequest, conflict, notFound } from '../../errors.ts';
+import type { DomainEvents } from '../../events/domain-events.ts';
 import { decodeCursor, encodeCursor } from '../../http/cursor.ts';
 import { idempotencyConflict, requestHash } from './idempotency.ts';
 import type { Ledger } from './ledger.ts';
@@ -19,6 +20,8 @@ export interface WithdrawalsDeps {
   rules: WithdrawalRules;
   currency: string;
   log: Logger;
+  /** Told when a payout's cash has left, after its commit (push notifications listen). */
+  events?: Pick<DomainEvents, 'emit'>;
   now?: () => Date;
 }
 
@@ -221,7 +224,7 @@ export function createWithdrawalsService(deps: WithdrawalsDeps) {
         amountCents: w.netCents,
         currency: w.currency,
       });
-      return decide(id, ['approved'], 'paid out', async (trx, locked, a) => {
+      const decided = await decide(id, ['approved'], 'paid out', async (trx, locked, a) => {
         if (outcome.status === 'paid') {
           const book = await ledger.lock(trx, [a.cash, a.clearing]);
           book.post({
@@ -242,6 +245,14 @@ export function createWithdrawalsService(deps: WithdrawalsDeps) {
           log.warn({ withdrawalId: locked.id, reason: outcome.reason }, 'payout failed; diamonds returned');
         }
       });
+      if (decided.status === 'paid')
+        void deps.events?.emit('economy.withdrawal_paid', {
+          withdrawalId: decided.id,
+          userId: decided.user.id,
+          netCents: decided.netCents,
+          currency: decided.currency,
+        });
+      return decided;
     },
 
     totals: (userId: string) => repo.totals(db, userId),

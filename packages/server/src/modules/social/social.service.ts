@@ -13,6 +13,21 @@ import * as followingReadModel from './following.read-model.ts';
 import { presentNotification } from './social.presenter.ts';
 import * as repo from './social.repository.ts';
 
+/**
+ * What a stored notification says to the channels beyond the page (Web Push): called inside the
+ * transaction that stores it, so a channel that schedules its delivery there is as durable as the
+ * notification itself. `userIds` is absent for a go-live (its audience is the creator's followers
+ * with alerts on: live-alerts.read-model.ts).
+ */
+export interface NotifiedEvent {
+  kind: 'live_started' | repo.EventNotificationKind;
+  actorId: string;
+  sessionId: string | null;
+  eventId: string | null;
+  userIds?: readonly string[];
+}
+export type NotificationChannel = (notified: NotifiedEvent, trx: Db) => Promise<void>;
+
 export interface SocialDeps {
   db: Db;
   accounts: AccountsService;
@@ -24,6 +39,11 @@ export interface SocialDeps {
 }
 
 export function createSocialService({ db, accounts, bus, events, log, now = () => new Date() }: SocialDeps) {
+  const channels: NotificationChannel[] = [];
+  const tellChannels = async (notified: NotifiedEvent, trx: Db) => {
+    for (const channel of channels) await channel(notified, trx);
+  };
+
   async function target(actor: Actor | null, handle: string): Promise<PublicUser> {
     requireAccess(actor, 'follow.manage', { ownerId: actor?.id ?? '' });
     const creator = await accounts.getByHandle(actor, handle);
@@ -94,9 +114,19 @@ export function createSocialService({ db, accounts, bus, events, log, now = () =
       };
     },
 
+    /** Adds a channel told of every notification stored from now on (see `NotificationChannel`). */
+    addChannel(channel: NotificationChannel): void {
+      channels.push(channel);
+    },
+
     /** A creator went LIVE: store a notification per opted-in follower and push it to their sockets. */
     async notifyLive(creatorId: string, sessionId: string): Promise<number> {
-      const created = await repo.notifyFollowersLive(db, creatorId, sessionId);
+      const created = await db.transaction().execute(async (trx) => {
+        const rows = await repo.notifyFollowersLive(trx, creatorId, sessionId);
+        if (rows.length > 0)
+          await tellChannels({ kind: 'live_started', actorId: creatorId, sessionId, eventId: null }, trx);
+        return rows;
+      });
       if (created.length === 0) return 0;
       const creator = await accounts.getById(creatorId);
       for (const n of created) {
@@ -142,6 +172,17 @@ export function createSocialService({ db, accounts, bus, events, log, now = () =
       trx: Db = db,
     ): Promise<{ created: number; push: () => Promise<void> }> {
       const created = await repo.notifyAboutEvent(trx, { ...input, sessionId: input.sessionId ?? null });
+      if (created.length > 0)
+        await tellChannels(
+          {
+            kind: input.kind,
+            actorId: input.actorId,
+            sessionId: input.sessionId ?? null,
+            eventId: input.eventId,
+            userIds: created.map((n) => n.userId),
+          },
+          trx,
+        );
       const push = async () => {
         if (created.length === 0) return;
         const actor = await accounts.getById(input.actorId);

@@ -1,0 +1,59 @@
+import type { FastifyInstance } from 'fastify';
+import type { StandInSubscription } from '../../testing/push-service.ts';
+
+type Auth = { authorization: string };
+
+/** Adds a stand-in subscription as one of this user's devices, through the API. */
+export async function addDevice(app: FastifyInstance, auth: Auth, sub: StandInSubscription, name?: string) {
+  const res = await app.inject({
+    method: 'POST',
+    url: '/api/v1/push/devices',
+    headers: auth,
+    payload: {
+      subscription: { endpoint: sub.endpoint, expirationTime: null, keys: sub.keys },
+      ...(name ? { name } : {}),
+    },
+  });
+  if (res.statusCode !== 201) throw new Error(`adding a device failed: ${res.statusCode} ${res.body}`);
+  return res.json() as { id: string; name: string };
+}
+
+/** Runs every due job (fan-outs, then the sends they schedule) until none is left. */
+export async function drainJobs(app: FastifyInstance): Promise<void> {
+  while ((await app.services.jobs.runDue()) > 0);
+}
+
+/** Takes a creator LIVE through the ingest hooks, as an encoder's first media would. */
+export async function goLive(app: FastifyInstance, creatorAuth: Auth): Promise<string> {
+  const room = (await app.inject({ url: '/api/v1/me/room', headers: creatorAuth })).json();
+  const live = app.services.live.hooks;
+  const auth = await live.authorizePublish({
+    app: 'live',
+    name: room.ingest.streamKey,
+    clientIp: '203.0.113.9',
+  });
+  if (!auth) throw new Error('publish refused');
+  await live.published(auth.streamId, {
+    videoCodec: 'H264',
+    audioCodec: 'AAC',
+    width: 720,
+    height: 1280,
+    fps: 30,
+  });
+  return auth.streamId;
+}
+
+export async function becomeCreator(app: FastifyInstance, auth: Auth) {
+  await app.inject({ method: 'POST', url: '/api/v1/me/creator', headers: auth });
+}
+
+export async function follow(app: FastifyInstance, auth: Auth, handle: string, notify = true) {
+  await app.inject({ method: 'PUT', url: `/api/v1/users/${handle}/follow`, headers: auth });
+  if (!notify)
+    await app.inject({
+      method: 'PUT',
+      url: `/api/v1/users/${handle}/follow/notify`,
+      headers: auth,
+      payload: { notify: false },
+    });
+}
