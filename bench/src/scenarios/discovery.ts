@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { cpus, loadavg } from 'node:os';
+import { mkdtempSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import path from 'node:path';
 import { buildApp, loadConfig } from '@onair/server';
 import { sql } from 'kysely';
 import pino from 'pino';
@@ -55,6 +57,8 @@ export const discovery: Scenario = {
       const config = loadConfig({
         LOG_LEVEL: 'silent',
         WEB_DIST: '/nonexistent',
+        // Generated keys (VAPID) go to a directory of the run's own, never the working directory.
+        DATA_DIR: mkdtempSync(path.join(tmpdir(), 'onair-bench-')),
         LOGIN_RATE_LIMIT: '10000',
         // The search phase sends 300 searches from one address, faster than a person types.
         SEARCH_RATE_LIMIT_PER_MIN: '100000',

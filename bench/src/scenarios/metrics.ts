@@ -1,5 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { cpus, loadavg } from 'node:os';
+import { mkdtempSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { buildApp, loadConfig } from '@onair/server';
 import { sql } from 'kysely';
@@ -51,6 +53,8 @@ export const metrics: Scenario = {
       const config = loadConfig({
         LOG_LEVEL: 'silent',
         WEB_DIST: '/nonexistent',
+        // Generated keys (VAPID) go to a directory of the run's own, never the working directory.
+        DATA_DIR: mkdtempSync(path.join(tmpdir(), 'onair-bench-')),
         LOGIN_RATE_LIMIT: '1000',
         ...(url ? { DATABASE_URL: url } : {}),
       });

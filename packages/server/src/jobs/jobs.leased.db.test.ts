@@ -105,6 +105,33 @@ describe.each(testDatabases())('leased jobs on $name', (kind) => {
     expect(await alive.find('deliver', 'd1')).toMatchObject({ attempts: 0 });
   });
 
+  it('a run in progress renews its lease, so no other node takes its job however long it runs', async () => {
+    const slow = node();
+    const other = node();
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    slow.registerLeased('deliver', () => gate, { leaseMs: 300 });
+    other.registerLeased('deliver', async () => {}, { leaseMs: 300 });
+    await slow.schedule('deliver', 'd1', T0);
+    const running = slow.runDue();
+    await eventually(
+      'the claim',
+      async () => (await slow.find('deliver', 'd1'))?.runAt.getTime() === T0 + 300,
+    );
+    // Well past the first lease: the renewal (every 100 ms) has moved it on from the new "now".
+    now = T0 + 10_000;
+    await eventually(
+      'a renewal',
+      async () => (await slow.find('deliver', 'd1'))?.runAt.getTime() === T0 + 10_300,
+    );
+    expect(await other.runDue()).toBe(0);
+    release();
+    expect(await running).toBe(1);
+    expect(await slow.find('deliver', 'd1')).toBeUndefined();
+  });
+
   it('a failed run is retried after its backoff, then given up on', async () => {
     const jobs = node();
     let runs = 0;

@@ -82,6 +82,12 @@ export async function lease(db: Tx, id: number, leaseMs: number, now: Now): Prom
   return rows[0]!.revision;
 }
 
+/** Extends a lease still held by this run (same revision); a lost lease is left alone. */
+export async function renew(db: Tx, id: number, revision: number, leaseMs: number, now: Now): Promise<void> {
+  await sql`update jobs set run_at = ${now} + make_interval(secs => ${leaseMs / 1000})
+    where id = ${id} and revision = ${revision}`.execute(db);
+}
+
 /** The run committed: the job is gone, unless its handler scheduled it again meanwhile. */
 export async function finish(db: Tx, id: number, revision: number): Promise<void> {
   await db.deleteFrom('jobs').where('id', '=', id).where('revision', '=', revision).execute();

@@ -39,7 +39,10 @@ export type JobHandler<P = unknown> = (ctx: JobContext<P>) => Promise<void>;
 export type LeasedJobHandler<P = unknown> = (ctx: { job: Job<P>; db: Db }) => Promise<void>;
 
 export interface LeasedJobKindOptions extends JobKindOptions {
-  /** How long a claim holds the job: longer than a run ever takes, or a second node starts it too. */
+  /**
+   * How long a claim holds the job without renewal; a running handler renews it every third of it.
+   * A node that dies leaves its job to the others after at most this long.
+   */
   leaseMs: number;
 }
 
@@ -147,6 +150,13 @@ export function createJobs(deps: JobsDeps) {
     });
     if (!row) return null;
     const kind = leased.get(row.kind)!;
+    // A live run keeps renewing its lease, so the lease can be short: a dead node's job is picked
+    // up within one lease, however long a healthy run takes.
+    const renew = setInterval(() => {
+      repo
+        .renew(db, row.id, row.revision, kind.options.leaseMs, now())
+        .catch((err) => log.warn({ err, kind: row.kind, key: row.key }, 'job lease not renewed'));
+    }, kind.options.leaseMs / 3);
     try {
       await kind.handler({
         job: {
@@ -170,6 +180,8 @@ export function createJobs(deps: JobsDeps) {
       );
       await repo.failed(db, row, err instanceof Error ? err.message : String(err), retryInMs, now());
       return 'failed';
+    } finally {
+      clearInterval(renew);
     }
   }
 

@@ -4,12 +4,15 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
 import pino, { type Logger } from 'pino';
+import webpush from 'web-push';
 import { buildApp } from '../app.ts';
 import { loadConfig } from '../config.ts';
 import type { Bus } from '../realtime/bus.ts';
 import type { TestDatabaseHandle } from './databases.ts';
 
 export const TEST_SECRET = 'test-secret-key-that-is-long-enough-0123456789';
+/** One VAPID pair per test process, so no test app writes a generated one into a DATA_DIR. */
+export const TEST_VAPID = webpush.generateVAPIDKeys();
 
 /** A full app on a test database, driven with app.inject (no port). */
 export async function testApp(
@@ -29,6 +32,8 @@ export async function testApp(
     // Tests post faster than people; the limits themselves are tested with their own settings.
     CHAT_BURST: '1000',
     CHAT_RATE_PER_S: '1000',
+    VAPID_PUBLIC_KEY: TEST_VAPID.publicKey,
+    VAPID_PRIVATE_KEY: TEST_VAPID.privateKey,
     ...env,
   });
   const app = await buildApp({ config, db: database.db, logger, secretKey: TEST_SECRET, redis, bus });

@@ -12,8 +12,9 @@ export const PUSH_JOBS = { send: 'push.send', cleanup: 'push.cleanup' } as const
 /** Requests in flight per batch; a node runs a few batches at once (jobs' leased lane). */
 const IN_FLIGHT = 64;
 /** Results are written back in groups: a node killed mid-batch resends at most the unwritten ones. */
-const RECORD_EVERY = 50;
-const LEASE_MS = 120_000;
+const RECORD_EVERY = 20;
+/** Renewed while a batch runs: a node that dies hands its batches on within this long. */
+const LEASE_MS = 15_000;
 const KEEP_MS = 86_400_000;
 
 /** How long each kind is worth delivering, and how urgently (RFC 8030 TTL and Urgency). */

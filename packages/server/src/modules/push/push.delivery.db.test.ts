@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handle, signup, testApp } from '../../test/app.ts';
 import { type TestDatabaseHandle, testDatabases } from '../../test/databases.ts';
 import { type PushServiceStandIn, startPushService } from '../../testing/push-service.ts';
-import { addDevice, becomeCreator, drainJobs, follow, goLive } from './push.test-helpers.ts';
+import { goLive } from '../economy/testing.ts';
+import { addDevice, drainJobs, follow } from './push.test-helpers.ts';
 
 const hhmm = (ms: number) => new Date(ms).toISOString().slice(11, 16);
 
@@ -37,7 +38,7 @@ describe.each(testDatabases())('Web Push delivery on $name', (kind) => {
 
   it('a go-live reaches every device of each follower with alerts on, once, and only those', async () => {
     const creator = await signup(app, handle('ana'));
-    await becomeCreator(app, creator.auth);
+    await app.inject({ method: 'POST', url: '/api/v1/me/creator', headers: creator.auth });
     const [fan, muted, picky] = [await signup(app), await signup(app), await signup(app)];
     await follow(app, fan.auth, creator.user.handle);
     await follow(app, muted.auth, creator.user.handle, false);
@@ -58,7 +59,7 @@ describe.each(testDatabases())('Web Push delivery on $name', (kind) => {
     });
     expect(off.json().kinds).toEqual({ live: false, reminders: true, battles: true, money: true });
 
-    const sessionId = await goLive(app, creator.auth);
+    const sessionId = await goLive(app, creator);
     await drainJobs(app);
 
     expect(service.rejections()).toEqual([]);
@@ -130,12 +131,12 @@ describe.each(testDatabases())('Web Push delivery on $name', (kind) => {
 
     const creators = [await signup(app), await signup(app), await signup(app)];
     for (const c of creators) {
-      await becomeCreator(app, c.auth);
+      await app.inject({ method: 'POST', url: '/api/v1/me/creator', headers: c.auth });
       await follow(app, sleeper.auth, c.user.handle);
       await follow(app, busy.auth, c.user.handle);
     }
     for (const c of creators) {
-      await goLive(app, c.auth);
+      await goLive(app, c);
       await drainJobs(app);
     }
     expect(service.received(sleeperPhone.id)).toEqual([]);

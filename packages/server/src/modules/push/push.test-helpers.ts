@@ -23,30 +23,6 @@ export async function drainJobs(app: FastifyInstance): Promise<void> {
   while ((await app.services.jobs.runDue()) > 0);
 }
 
-/** Takes a creator LIVE through the ingest hooks, as an encoder's first media would. */
-export async function goLive(app: FastifyInstance, creatorAuth: Auth): Promise<string> {
-  const room = (await app.inject({ url: '/api/v1/me/room', headers: creatorAuth })).json();
-  const live = app.services.live.hooks;
-  const auth = await live.authorizePublish({
-    app: 'live',
-    name: room.ingest.streamKey,
-    clientIp: '203.0.113.9',
-  });
-  if (!auth) throw new Error('publish refused');
-  await live.published(auth.streamId, {
-    videoCodec: 'H264',
-    audioCodec: 'AAC',
-    width: 720,
-    height: 1280,
-    fps: 30,
-  });
-  return auth.streamId;
-}
-
-export async function becomeCreator(app: FastifyInstance, auth: Auth) {
-  await app.inject({ method: 'POST', url: '/api/v1/me/creator', headers: auth });
-}
-
 export async function follow(app: FastifyInstance, auth: Auth, handle: string, notify = true) {
   await app.inject({ method: 'PUT', url: `/api/v1/users/${handle}/follow`, headers: auth });
   if (!notify)
