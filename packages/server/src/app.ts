@@ -191,7 +191,7 @@ export async function buildApp({
   services.jobs.start();
   app.addHook('onClose', async () => {
     await services.jobs.stop();
-    services.push.close();
+    await services.push.close();
   });
   app.decorate('services', services);
   app.decorate('bus', bus);

@@ -2,6 +2,7 @@ import { Route, Routes } from 'react-router';
 import { AppShell } from '../components/AppShell.tsx';
 import { EventPage } from '../events/EventPage.tsx';
 import { LeagueRoute } from '../leagues/LeaguePage.tsx';
+import { NotificationSettingsPage } from '../notifications/NotificationSettingsPage.tsx';
 import { EarningsPage } from '../pages/EarningsPage.tsx';
 import { EditProfilePage } from '../pages/EditProfilePage.tsx';
 import { FeedPage } from '../pages/FeedPage.tsx';
@@ -66,6 +67,14 @@ export function App() {
           element={
             <RequireAuth>
               <EditProfilePage />
+            </RequireAuth>
+          }
+        />
+        <Route
+          path="settings/notifications"
+          element={
+            <RequireAuth>
+              <NotificationSettingsPage />
             </RequireAuth>
           }
         />

@@ -176,6 +176,13 @@ export function NotificationBell() {
             <h2 id={titleId} className="notif-panel-title">
               Notifications
             </h2>
+            <Link
+              to="/settings/notifications"
+              className="link-subtle"
+              data-testid="notification-settings-link"
+            >
+              Settings
+            </Link>
           </header>
           {error ? (
             <p className="notif-error" role="alert">

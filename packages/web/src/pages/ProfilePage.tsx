@@ -9,7 +9,14 @@ import { Avatar } from '../components/Avatar.tsx';
 import { EmptyState } from '../components/EmptyState.tsx';
 import { FollowButton } from '../components/FollowButton.tsx';
 import { FormError } from '../components/FormMessage.tsx';
-import { BroadcastIcon, CalendarIcon, LogOutIcon, ProfileIcon, SettingsIcon } from '../components/Icons.tsx';
+import {
+  BellIcon,
+  BroadcastIcon,
+  CalendarIcon,
+  LogOutIcon,
+  ProfileIcon,
+  SettingsIcon,
+} from '../components/Icons.tsx';
 import { PageLoading } from '../components/PageLoading.tsx';
 import { RoleBadge } from '../components/RoleBadge.tsx';
 import { UpcomingEvents } from '../events/UpcomingEvents.tsx';
@@ -219,6 +226,10 @@ function OwnProfileActions() {
         <Link to="/settings/profile" className="btn btn-secondary">
           <SettingsIcon size={18} />
           Edit profile
+        </Link>
+        <Link to="/settings/notifications" className="btn btn-secondary">
+          <BellIcon size={18} />
+          Notifications
         </Link>
         <button type="button" className="btn btn-ghost" onClick={onLogout}>
           <LogOutIcon size={18} />

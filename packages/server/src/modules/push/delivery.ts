@@ -3,6 +3,7 @@ import type { Expression } from 'kysely';
 import type { Logger } from 'pino';
 import type { Db } from '../../db/database.ts';
 import type { Jobs } from '../../jobs/jobs.ts';
+import { createEncryptor } from './encryptor.ts';
 import type { PushConfig } from './push.config.ts';
 import * as repo from './push.repository.ts';
 import { createTransport, outcomeOf, type PushOptions } from './transport.ts';
@@ -11,6 +12,8 @@ export const PUSH_JOBS = { send: 'push.send', cleanup: 'push.cleanup' } as const
 
 /** Requests in flight per batch; a node runs a few batches at once (jobs' leased lane). */
 const IN_FLIGHT = 64;
+/** Subscriptions encrypted for per request to the encryption thread: sending starts after the first. */
+const ENCRYPT_CHUNK = 50;
 /** Results are written back in groups: a node killed mid-batch resends at most the unwritten ones. */
 const RECORD_EVERY = 20;
 /** Renewed while a batch runs: a node that dies hands its batches on within this long. */
@@ -59,6 +62,7 @@ export function createDelivery({ db, jobs, config, log, now }: DeliveryDeps) {
     allowPrivate: config.allowPrivate,
     now,
   });
+  const encryptor = createEncryptor();
 
   async function enqueue(
     trx: Db,
@@ -125,12 +129,20 @@ export function createDelivery({ db, jobs, config, log, now }: DeliveryDeps) {
       results = [];
       if (chunk.length > 0) writing = writing.then(() => repo.record(db, messageId, chunk, new Date(now())));
     };
+    const chunks: Promise<(Uint8Array | string)[]>[] = [];
+    for (let i = 0; i < pending.length; i += ENCRYPT_CHUNK)
+      chunks.push(encryptor.encrypt(body, pending.slice(i, i + ENCRYPT_CHUNK)));
     let next = 0;
     let retry = 0;
     const worker = async () => {
       while (next < pending.length) {
-        const target = pending[next++]!;
-        const { status, error } = await transport.send(target, body, options);
+        const i = next++;
+        const target = pending[i]!;
+        const sealed = (await chunks[Math.floor(i / ENCRYPT_CHUNK)]!)[i % ENCRYPT_CHUNK]!;
+        const { status, error } =
+          typeof sealed === 'string'
+            ? { status: 400, error: `cannot encrypt for this subscription: ${sealed}` }
+            : await transport.send(target.endpoint, sealed, options);
         const outcome = outcomeOf(status);
         if (outcome === 'retry') retry++;
         if (outcome === 'failed' || error)
@@ -156,7 +168,13 @@ export function createDelivery({ db, jobs, config, log, now }: DeliveryDeps) {
     log.info({ removed }, 'old push messages removed');
   });
 
-  return { enqueue, close: () => transport.close() };
+  return {
+    enqueue,
+    close: async () => {
+      transport.close();
+      await encryptor.close();
+    },
+  };
 }
 
 export type Delivery = ReturnType<typeof createDelivery>;

@@ -4,7 +4,7 @@ import { signup, TEST_SECRET, TEST_VAPID, testApp } from '../../test/app.ts';
 import { crashTargets } from '../../test/crash-targets.ts';
 import { eventually } from '../../test/eventually.ts';
 import { seedPushAudience } from '../../testing/push-audience.ts';
-import { startPushService } from '../../testing/push-service.ts';
+import { type Received, startPushService } from '../../testing/push-service.ts';
 import { spawnServer } from '../../testing/spawn-server.ts';
 import { goLive } from '../economy/testing.ts';
 
@@ -87,9 +87,9 @@ describe.each(all)('a node killed while it sends a go-live to 5,000 devices, on 
       expect(accepted - DEVICES).toBeLessThanOrEqual(UNRECORDED_AT_MOST);
       const twice = devices.filter((d) => service.count(d.id) > 1);
       for (const d of twice) {
-        const [a, b] = service.received(d.id);
-        expect(b?.topic).toBe(a?.topic);
-        expect((b?.payload as { tag: string }).tag).toBe((a?.payload as { tag: string }).tag);
+        const [a, b] = service.received(d.id) as [Received, Received];
+        expect(b.topic).toBe(a.topic);
+        expect((b.payload as { tag: string }).tag).toBe((a.payload as { tag: string }).tag);
       }
 
       const after = target.open();

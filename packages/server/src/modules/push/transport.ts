@@ -5,17 +5,11 @@ import { guardedLookup } from './endpoint-guard.ts';
 
 /**
  * One push request, RFC 8030 over RFC 8291 encryption and RFC 8292 (VAPID) signing. The crypto is
- * web-push's; the transport is ours, so that it keeps connections alive (thousands of pushes a
+ * web-push's (the encryption in a worker thread: encryptor.ts); the transport is ours, so that it keeps connections alive (thousands of pushes a
  * second go to a handful of push-service hosts), speaks plain http to a push service on a private
  * network when the operator allows it, checks every address it connects to, and bounds the time and
  * the response it will wait for.
  */
-export interface PushTarget {
-  endpoint: string;
-  p256dh: string;
-  auth: string;
-}
-
 export interface PushOptions {
   ttlSeconds: number;
   urgency: 'very-low' | 'low' | 'normal' | 'high';
@@ -24,9 +18,10 @@ export interface PushOptions {
 }
 
 export interface Transport {
+  /** Posts a body already encrypted for this subscription (encryptor.ts). */
   send(
-    target: PushTarget,
-    payload: string,
+    endpoint: string,
+    body: Uint8Array,
     options: PushOptions,
   ): Promise<{ status: number | null; error?: string }>;
   close(): void;
@@ -71,17 +66,9 @@ export function createTransport(o: TransportOptions): Transport {
   }
 
   return {
-    send(target, payload, options) {
+    send(endpoint, body, options) {
       return new Promise((resolve) => {
-        let url: URL;
-        let body: Buffer;
-        try {
-          url = new URL(target.endpoint);
-          body = webpush.encrypt(target.p256dh, target.auth, payload, 'aes128gcm').cipherText;
-        } catch (err) {
-          resolve({ status: null, error: `cannot encrypt for this subscription: ${(err as Error).message}` });
-          return;
-        }
+        const url = new URL(endpoint);
         const secure = url.protocol === 'https:';
         if (!secure && !(o.allowPrivate && url.protocol === 'http:')) {
           resolve({ status: null, error: 'endpoint is not https' });
