@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { Text } from './text.ts';
 
 /**
  * Web Push: a signed-in user's devices (one browser push subscription each), what each device is
@@ -26,7 +27,7 @@ export type PushKey = z.infer<typeof PushKey>;
 /** The browser's `PushSubscription.toJSON()`, as the page sends it. */
 export const PushSubscriptionJson = z
   .object({
-    endpoint: z.string().max(2048),
+    endpoint: Text({ min: 1, max: 2048 }),
     expirationTime: z.number().nullable().optional(),
     keys: z.object({ p256dh: z.string().max(200), auth: z.string().max(100) }).strict(),
   })
@@ -37,7 +38,7 @@ export const AddPushDeviceBody = z
   .object({
     subscription: PushSubscriptionJson,
     /** A name the user recognises ("Pixel 8 · Chrome"); the server derives one when absent. */
-    name: z.string().max(80).optional(),
+    name: Text({ max: 80 }).optional(),
   })
   .strict();
 export type AddPushDeviceBody = z.infer<typeof AddPushDeviceBody>;
@@ -54,7 +55,7 @@ export const PushDevice = z.object({
 export type PushDevice = z.infer<typeof PushDevice>;
 
 export const UpdatePushDeviceBody = z
-  .object({ name: z.string().max(80).optional(), kinds: PushKinds.partial().strict().optional() })
+  .object({ name: Text({ max: 80 }).optional(), kinds: PushKinds.partial().strict().optional() })
   .strict();
 export type UpdatePushDeviceBody = z.infer<typeof UpdatePushDeviceBody>;
 
@@ -63,7 +64,7 @@ export const ClockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/);
 
 /** No push between `start` and `end` (may span midnight), in the user's time zone. */
 export const QuietHours = z
-  .object({ start: ClockTime, end: ClockTime, timeZone: z.string().max(64) })
+  .object({ start: ClockTime, end: ClockTime, timeZone: Text({ min: 1, max: 64 }) })
   .strict();
 export type QuietHours = z.infer<typeof QuietHours>;
 
