@@ -323,6 +323,32 @@ const MATRIX: Record<string, Row> = {
     request: () => ({ url: '/api/v1/studio/fans.csv' }),
     expect: creatorsOnly(200),
   },
+  'GET /api/v1/push/key': { request: () => ({ url: '/api/v1/push/key' }), expect: all(200) },
+  'GET /api/v1/push/settings': { request: () => ({ url: '/api/v1/push/settings' }), expect: signedIn(200) },
+  'PATCH /api/v1/push/settings': {
+    request: () => ({ url: '/api/v1/push/settings', payload: { quietHours: null } }),
+    expect: signedIn(200),
+  },
+  // Devices are each owner's alone: another user's (or an unknown) id is not found, even for admins.
+  'POST /api/v1/push/devices': {
+    request: () => ({
+      url: '/api/v1/push/devices',
+      payload: { subscription: { endpoint: 'x', keys: { p256dh: 'x', auth: 'x' } } },
+    }),
+    expect: { anonymous: 401, viewer: 400, creator: 400, admin: 400 },
+  },
+  'PATCH /api/v1/push/devices/:id': {
+    request: () => ({ url: `/api/v1/push/devices/${OTHER_ID}`, payload: { name: 'Phone' } }),
+    expect: { anonymous: 401, viewer: 404, creator: 404, admin: 404 },
+  },
+  'DELETE /api/v1/push/devices/:id': {
+    request: () => ({ url: `/api/v1/push/devices/${OTHER_ID}` }),
+    expect: { anonymous: 401, viewer: 404, creator: 404, admin: 404 },
+  },
+  'POST /api/v1/push/devices/:id/test': {
+    request: () => ({ url: `/api/v1/push/devices/${OTHER_ID}/test` }),
+    expect: { anonymous: 401, viewer: 404, creator: 404, admin: 404 },
+  },
   'GET /api/v1/admin/reports': { request: () => ({ url: '/api/v1/admin/reports' }), expect: adminOnly(200) },
   'GET /api/v1/me/chat-settings': {
     request: () => ({ url: '/api/v1/me/chat-settings' }),
