@@ -9,6 +9,7 @@ import { giftFunction } from './scenarios/gift-function.ts';
 import { gifts } from './scenarios/gifts.ts';
 import { latency } from './scenarios/latency.ts';
 import { metrics } from './scenarios/metrics.ts';
+import { push } from './scenarios/push.ts';
 import { rewards } from './scenarios/rewards.ts';
 import type { Scenario } from './types.ts';
 
@@ -22,6 +23,7 @@ const SCENARIOS: Scenario[] = [
   metrics,
   discovery,
   rewards,
+  push,
 ];
 const RESULTS = fileURLToPath(new URL('../results', import.meta.url));
 
