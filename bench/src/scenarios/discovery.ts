@@ -30,6 +30,25 @@ const TAGS = [
   'travel',
   'pets',
 ];
+/**
+ * What a LIVE's title says besides its creator's name and two of its tags. Titles used to list all
+ * twelve tags, so that every title matched every tag word and a misspelt one had every title to
+ * check: no real set of titles looks like that.
+ */
+const PHRASES = [
+  'late night chat',
+  'ranked grind',
+  'cook with me',
+  'study with me',
+  'karaoke hour',
+  'draw with me',
+  'road trip',
+  'morning coffee',
+  'Q and A',
+  'chill vibes',
+  'new setup',
+  'workout together',
+];
 
 /**
  * Discovery at scale: 100,000 creators with 1,000,000 follows, 10,000 of them LIVE with synthetic
@@ -252,7 +271,10 @@ export async function seed(db: Db, p: SeedPlan, log: (m: string) => void): Promi
       and random() < 0.7`.execute(db);
   await sql`
     insert into live_sessions (creator_id, status, title, topic, hashtags, source, ingest_node, started_at, live_at)
-    select u.id, 'live', 'LIVE ' || u.display_name || ' ' || ${sql.lit(TAGS.join(' '))},
+    select u.id, 'live',
+      u.display_name || ' · ' || (${sql.lit(`{${PHRASES.join(',')}}`)}::text[])[1 + (abs(hashtext(u.handle || 'p')) % ${PHRASES.length})]
+        || ' #' || (${sql.lit(`{${TAGS.join(',')}}`)}::text[])[1 + (abs(hashtext(u.handle)) % ${TAGS.length})]
+        || ' #' || (${sql.lit(`{${TAGS.join(',')}}`)}::text[])[1 + (abs(hashtext(u.handle || 't')) % ${TAGS.length})],
       (${sql.lit(`{${TOPICS.join(',')}}`)}::text[])[1 + (abs(hashtext(u.handle)) % ${TOPICS.length})],
       array[(${sql.lit(`{${TAGS.join(',')}}`)}::text[])[1 + (abs(hashtext(u.handle)) % ${TAGS.length})], 'live'],
       'rtmp', 'bench', ${t(p.now)}::timestamptz - (random() * interval '2 hours'), ${t(p.now)}::timestamptz - (random() * interval '2 hours')

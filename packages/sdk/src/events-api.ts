@@ -8,12 +8,12 @@ import {
   type UpdateEventInput,
 } from '@onair/protocol';
 import { queryString } from './http-client.ts';
-import { LeaguesApi } from './leagues-api.ts';
+import { PushApi } from './push-api.ts';
 
 const id = (eventId: string) => encodeURIComponent(eventId);
 
 /** Scheduled LIVEs: schedule, edit, cancel, "Remind me", calendar files. */
-export class EventsApi extends LeaguesApi {
+export class EventsApi extends PushApi {
   /** Schedules a LIVE: `startsLocal` (`2027-03-14T20:00`) is read in `timeZone` (IANA). */
   scheduleEvent(body: CreateEventInput) {
     return this.request('POST', '/events', LiveEvent, body);

@@ -1,10 +1,10 @@
 import { PUSH_KINDS, type PushDevice, type PushKind } from '@onair/protocol';
 import { OnAirError } from '@onair/sdk';
 import { useState } from 'react';
+import { api } from '../app/api.ts';
 import { FormError, FormSuccess } from '../components/FormMessage.tsx';
 import { errorMessage } from '../lib/errors.ts';
 import { relativeTime, shortDate } from '../lib/format.ts';
-import { pushApi } from './pushApi.ts';
 
 export const KIND_LABELS: Record<PushKind, { label: string; hint: string }> = {
   live: { label: 'LIVE alerts', hint: 'A creator you follow goes LIVE' },
@@ -51,7 +51,7 @@ export function DeviceRow({
     setNotice(null);
     setKind(kind, on);
     try {
-      await pushApi.updateDevice(device.id, { kinds: { [kind]: on } });
+      await api.updatePushDevice(device.id, { kinds: { [kind]: on } });
     } catch (err) {
       setKind(kind, !on);
       setError(errorMessage(err));
@@ -63,7 +63,7 @@ export function DeviceRow({
     setError(null);
     setNotice(null);
     try {
-      await pushApi.sendTest(device.id);
+      await api.sendTestPush(device.id);
       setNotice(
         `Test sent. It should appear on ${thisDevice ? 'this device' : device.name} in a few seconds.`,
       );

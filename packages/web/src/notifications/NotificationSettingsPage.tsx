@@ -2,6 +2,7 @@ import type { PushDevice, PushSettings } from '@onair/protocol';
 import { OnAirError } from '@onair/sdk';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { Link } from 'react-router';
+import { api } from '../app/api.ts';
 import { FormError } from '../components/FormMessage.tsx';
 import { PageLoading } from '../components/PageLoading.tsx';
 import { errorMessage } from '../lib/errors.ts';
@@ -18,7 +19,6 @@ import {
   unsubscribe,
   unsupportedReason,
 } from './push-client.ts';
-import { pushApi } from './pushApi.ts';
 import { QuietHoursForm } from './QuietHoursForm.tsx';
 import { type Failure, type Here, ThisDevice } from './ThisDevice.tsx';
 import './notifications.css';
@@ -52,7 +52,7 @@ export function NotificationSettingsPage() {
   const load = useCallback(async () => {
     setLoadError(null);
     try {
-      const loaded = await pushApi.settings();
+      const loaded = await api.pushSettings();
       setSettings(loaded);
       setHere(await detectHere(loaded.devices));
     } catch (err) {
@@ -64,7 +64,7 @@ export function NotificationSettingsPage() {
     void load();
     // The key is public and asking for it prompts nothing; having it before the tap keeps the
     // permission request first in the tap's handler.
-    pushApi.key().then(
+    api.pushKey().then(
       (k) => setPublicKey(k.publicKey),
       (err: unknown) => setFailure({ reason: 'server', detail: errorMessage(err) }),
     );
@@ -74,7 +74,7 @@ export function NotificationSettingsPage() {
   useEffect(() => {
     const onVisible = () => {
       if (document.visibilityState !== 'visible') return;
-      pushApi.settings().then(
+      api.pushSettings().then(
         (fresh) => setSettings((s) => (s ? { ...s, devices: fresh.devices } : s)),
         () => {},
       );
@@ -114,7 +114,7 @@ export function NotificationSettingsPage() {
       const subscription = await subscribe(publicKey);
       let device: PushDevice;
       try {
-        device = await pushApi.addDevice({ subscription, name: deviceName(navigator.userAgent) });
+        device = await api.addPushDevice({ subscription, name: deviceName(navigator.userAgent) });
       } catch (err) {
         // The server refused it: a subscription nobody sends to is only clutter in the browser.
         await unsubscribe().catch(() => {});
@@ -137,7 +137,7 @@ export function NotificationSettingsPage() {
 
   async function turnOff(deviceId: string) {
     try {
-      await pushApi.removeDevice(deviceId);
+      await api.removePushDevice(deviceId);
     } catch (err) {
       // Already gone on the server (removed from another device): still stop it here.
       if (!(err instanceof OnAirError && err.code === 'push.device_not_found')) throw err;
@@ -163,7 +163,7 @@ export function NotificationSettingsPage() {
 
   async function remove(device: PushDevice) {
     if (here.state === 'on' && here.deviceId === device.id) return turnOff(device.id);
-    await pushApi.removeDevice(device.id);
+    await api.removePushDevice(device.id);
     dropDevice(device.id);
   }
 

@@ -1,10 +1,10 @@
 import type { PushSettings } from '@onair/protocol';
 import { type FormEvent, useState } from 'react';
+import { api } from '../app/api.ts';
 import { SelectField, TextField } from '../components/Field.tsx';
 import { FormError, FormSuccess } from '../components/FormMessage.tsx';
 import { allTimeZones, browserTimeZone } from '../events/zones.ts';
 import { errorMessage } from '../lib/errors.ts';
-import { pushApi } from './pushApi.ts';
 
 const DEFAULT = { start: '22:00', end: '07:30' };
 
@@ -33,7 +33,7 @@ export function QuietHoursForm({
     setError(null);
     setDone(null);
     try {
-      const next = await pushApi.updateSettings({ quietHours: on ? { start, end, timeZone } : null });
+      const next = await api.updatePushSettings({ quietHours: on ? { start, end, timeZone } : null });
       onSaved(next);
       setDone(
         next.quietHours ? `Quiet from ${next.quietHours.start} to ${next.quietHours.end}` : 'Quiet hours off',
