@@ -5,6 +5,8 @@ import { BrowserRouter } from 'react-router';
 import { App } from './app/App.tsx';
 import { RealtimeProvider } from './app/realtime.tsx';
 import { SessionProvider } from './app/session.tsx';
+import { captureInstallPrompt } from './pwa/install.ts';
+import { registerServiceWorker } from './pwa/register.ts';
 import './styles/theme.css';
 import './styles/layout.css';
 import './styles/components.css';
@@ -17,6 +19,9 @@ import './styles/search.css';
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');
+
+captureInstallPrompt();
+registerServiceWorker();
 
 createRoot(root).render(
   <StrictMode>

@@ -25,8 +25,9 @@ const websocketOrigin = (publicUrl: string) => {
  * - media: HLS/FLV play through Media Source Extensions, which hand the <video> a blob: URL;
  * - images: avatars and gift icons may be any http(s) URL a user or admin gave; data: for the
  *   inline SVG icons in the CSS;
- * - workers: none today (hls.js's ESM build has no worker bundle, mpegts.js runs with
- *   enableWorker: false); a player that starts one from blob: needs `blob:` here.
+ * - workers: the service worker, /sw.js (installable app, push notifications), is 'self'; the players
+ *   start none (hls.js's ESM build has no worker bundle, mpegts.js runs with enableWorker: false);
+ *   a player that starts one from blob: needs `blob:` here.
  * frame-ancestors 'none' for now: OBS browser-source overlays will get a policy of their own.
  */
 export function appDirectives(publicUrl: string): Directives {

@@ -1,3 +1,5 @@
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fakeWebDist, signup, testApp } from '../test/app.ts';
@@ -12,7 +14,11 @@ describe.each(testDatabases())('the web app routes on $name', (kind) => {
 
   beforeAll(async () => {
     database = await kind.create();
-    app = await testApp(database, { WEB_DIST: await fakeWebDist(), PUBLIC_URL: 'https://onair.example' });
+    const dist = await fakeWebDist();
+    await writeFile(path.join(dist, 'sw.js'), "self.addEventListener('fetch', () => {});");
+    await writeFile(path.join(dist, 'manifest.webmanifest'), '{"name":"OnAir"}');
+    await writeFile(path.join(dist, 'offline.html'), '<!doctype html><title>Offline</title>');
+    app = await testApp(database, { WEB_DIST: dist, PUBLIC_URL: 'https://onair.example' });
     const dj = await signup(app, 'dj.max');
     await app.inject({ method: 'POST', url: '/api/v1/me/creator', headers: dj.auth });
     await app.inject({
@@ -46,6 +52,26 @@ describe.each(testDatabases())('the web app routes on $name', (kind) => {
     for (const url of ['/favicon.ico', '/robots.txt', '/assets/missing.js', '/@.hidden', '/@a..b'])
       expect((await app.inject({ url })).statusCode, url).toBe(404);
     expect((await app.inject({ url: '/assets/app-abc123.js' })).statusCode).toBe(200);
+  });
+
+  it('serves the service worker and the manifest fresh on every check, with the types browsers require', async () => {
+    const sw = await app.inject({ url: '/sw.js' });
+    expect(sw.statusCode).toBe(200);
+    expect(sw.headers['content-type']).toMatch(/^(text|application)\/javascript/);
+    expect(sw.headers['cache-control']).toBe('no-cache');
+    expect(sw.body).toContain("addEventListener('fetch'");
+
+    const manifest = await app.inject({ url: '/manifest.webmanifest' });
+    expect(manifest.statusCode).toBe(200);
+    expect(manifest.headers['content-type']).toMatch(/^application\/manifest\+json/);
+    expect(manifest.headers['cache-control']).toBe('no-cache');
+    expect(manifest.json()).toEqual({ name: 'OnAir' });
+
+    // The rest of public/ keeps the default revalidation, hashed assets their year.
+    expect((await app.inject({ url: '/offline.html' })).headers['cache-control']).toMatch(/max-age=0/);
+    expect((await app.inject({ url: '/assets/app-abc123.js' })).headers['cache-control']).toMatch(
+      /immutable/,
+    );
   });
 
   it('answers a malformed escape in a page path with a coded 400, not a 500', async () => {

@@ -8,6 +8,11 @@ import { type ShareCards, withCard } from '../modules/search/share-cards.ts';
 
 const API_OR_OPS = /^\/(api|metrics|healthz|readyz)(\/|$)/;
 const PROFILE_PATH = /^\/@([^/]+)(?:\/live)?\/?$/;
+/**
+ * Files the browser must fetch fresh after a deploy: sw.js is how it learns of a new build at all
+ * (a cached one would keep the old shell), the manifest is what an installed app updates from.
+ */
+const NO_CACHE_FILES = new Set(['sw.js', 'manifest.webmanifest']);
 
 /**
  * `/@dj.max` and `/@dj.max/live` are pages although the last segment looks like a file name: a
@@ -50,6 +55,8 @@ export async function webRoutes(
     if (isFile(rel)) {
       // Vite fingerprints everything under assets/, so those never change once built.
       if (rel.startsWith('assets/')) return reply.sendFile(rel, { maxAge: '365d', immutable: true });
+      if (NO_CACHE_FILES.has(rel))
+        return reply.header('cache-control', 'no-cache').sendFile(rel, { cacheControl: false });
       return reply.sendFile(rel);
     }
     if (rel.startsWith('assets/') || (path.extname(rel) && !isProfilePath(url))) return reply.callNotFound();

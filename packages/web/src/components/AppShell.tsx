@@ -1,4 +1,5 @@
 import { Outlet } from 'react-router';
+import { InstallBanner } from '../pwa/InstallBanner.tsx';
 import { MainNav } from './MainNav.tsx';
 import { Toaster } from './Toaster.tsx';
 import { TopBar } from './TopBar.tsx';
@@ -18,6 +19,7 @@ export function AppShell() {
         </main>
       </div>
       <Toaster />
+      <InstallBanner />
     </div>
   );
 }
