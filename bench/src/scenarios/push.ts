@@ -16,7 +16,7 @@ import type { Scenario } from '../types.ts';
 
 const STREAM = { videoCodec: 'H264', audioCodec: 'AAC', width: 720, height: 1280, fps: 30 } as const;
 /** Smaller creators whose go-lives are timed, idle and while the big fan-out is being sent. */
-const PROBES = 5;
+const PROBES = 11;
 const PROBE_FOLLOWERS = 1_000;
 
 /**

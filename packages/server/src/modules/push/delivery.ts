@@ -11,7 +11,7 @@ import { createTransport, outcomeOf, type PushOptions } from './transport.ts';
 export const PUSH_JOBS = { send: 'push.send', cleanup: 'push.cleanup' } as const;
 
 /** Requests in flight per batch; a node runs a few batches at once (jobs' leased lane). */
-const IN_FLIGHT = 64;
+const IN_FLIGHT = 32;
 /** Subscriptions encrypted for per request to the encryption thread: sending starts after the first. */
 const ENCRYPT_CHUNK = 50;
 /** Results are written back in groups: a node killed mid-batch resends at most the unwritten ones. */

@@ -11,7 +11,7 @@ import { goLive } from '../economy/testing.ts';
 const FOLLOWERS = 20_000;
 const DEVICES = 5_000;
 /** Copies a killed node may have sent without recording: its requests in flight and its unwritten results. */
-const UNRECORDED_AT_MOST = 4 * (64 + 20);
+const UNRECORDED_AT_MOST = 4 * (32 + 20);
 
 const all = await crashTargets('push-crash', 2);
 

@@ -215,13 +215,17 @@ export async function record(
 ): Promise<void> {
   const by = (o: Outcome) => results.filter((r) => r.outcome === o);
   const sent = by('sent').map((r) => r.subscriptionId);
-  if (sent.length > 0) {
-    await sql`update push_deliveries set state = 'sent', sent_at = ${now}, attempts = attempts + 1, status_code = 201
-      where message_id = ${messageId} and subscription_id = any(${sql.val(sent)}::uuid[])`.execute(db);
-    await sql`update push_subscriptions set last_sent_at = ${now} where id = any(${sql.val(sent)}::uuid[])`.execute(
+  // One statement for both: the deliveries marked sent, and their devices' "last sent".
+  if (sent.length > 0)
+    await sql`
+      with done as (
+        update push_deliveries set state = 'sent', sent_at = ${now}, attempts = attempts + 1, status_code = 201
+        where message_id = ${messageId} and subscription_id = any(${sql.val(sent)}::uuid[])
+        returning subscription_id
+      )
+      update push_subscriptions set last_sent_at = ${now} where id in (select subscription_id from done)`.execute(
       db,
     );
-  }
   for (const outcome of ['failed', 'retry'] as const)
     for (const r of by(outcome))
       await sql`update push_deliveries set attempts = attempts + 1, status_code = ${r.status},
