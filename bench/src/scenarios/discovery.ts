@@ -31,7 +31,8 @@ const TAGS = [
   'pets',
 ];
 /**
- * What a LIVE's title says besides its creator's name and two of its tags. Titles used to list all
+ * What a LIVE's title says before its creator's name and two of its tags ("karaoke hour with
+ * Creator 40 #music #cozy"). Titles used to list all
  * twelve tags, so that every title matched every tag word and a misspelt one had every title to
  * check: no real set of titles looks like that.
  */
@@ -272,8 +273,8 @@ export async function seed(db: Db, p: SeedPlan, log: (m: string) => void): Promi
   await sql`
     insert into live_sessions (creator_id, status, title, topic, hashtags, source, ingest_node, started_at, live_at)
     select u.id, 'live',
-      u.display_name || ' · ' || (${sql.lit(`{${PHRASES.join(',')}}`)}::text[])[1 + (abs(hashtext(u.handle || 'p')) % ${PHRASES.length})]
-        || ' #' || (${sql.lit(`{${TAGS.join(',')}}`)}::text[])[1 + (abs(hashtext(u.handle)) % ${TAGS.length})]
+      (${sql.lit(`{${PHRASES.join(',')}}`)}::text[])[1 + (abs(hashtext(u.handle || 'p')) % ${PHRASES.length})]
+        || ' with ' || u.display_name || ' #' || (${sql.lit(`{${TAGS.join(',')}}`)}::text[])[1 + (abs(hashtext(u.handle)) % ${TAGS.length})]
         || ' #' || (${sql.lit(`{${TAGS.join(',')}}`)}::text[])[1 + (abs(hashtext(u.handle || 't')) % ${TAGS.length})],
       (${sql.lit(`{${TOPICS.join(',')}}`)}::text[])[1 + (abs(hashtext(u.handle)) % ${TOPICS.length})],
       array[(${sql.lit(`{${TAGS.join(',')}}`)}::text[])[1 + (abs(hashtext(u.handle)) % ${TAGS.length})], 'live'],
