@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
-import { watchCsp } from './browser.ts';
+import { CHROMIUM, watchCsp } from './browser.ts';
 
 /** Helpers for pwa.e2e.ts: the installable app's manifest, icons, profile and caches. */
 
@@ -31,20 +31,7 @@ export async function appProfile(viewport: {
   height: number;
 }): Promise<{ context: BrowserContext; close(): Promise<void> }> {
   const dir = await mkdtemp(path.join(tmpdir(), 'onair-pwa-'));
-  const context = await chromium.launchPersistentContext(dir, {
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    viewport,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  const context = await chromium.launchPersistentContext(dir, { ...CHROMIUM, viewport });
   await watchCsp(context);
   return {
     context,

@@ -1,13 +1,9 @@
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { cpus, loadavg, tmpdir } from 'node:os';
-import path from 'node:path';
-import { buildApp, loadConfig } from '@onair/server';
+import { cpus, loadavg } from 'node:os';
 import { sql } from 'kysely';
-import pino from 'pino';
 import { createDatabase, type Db } from '../../../packages/server/src/db/database.ts';
 import { migrateToLatest } from '../../../packages/server/src/db/migrate.ts';
 import { discoveryConfig } from '../../../packages/server/src/modules/discovery/ranking.config.ts';
+import { benchApp } from '../bench-server.ts';
 import { rng } from '../load.ts';
 import { scratchDatabase } from '../scratch-db.ts';
 import { percentile, progress, round } from '../stats.ts';
@@ -74,11 +70,7 @@ export const discovery: Scenario = {
     const handle = createDatabase({ url, poolSize: 8 });
     try {
       await migrateToLatest(handle.db);
-      const config = loadConfig({
-        LOG_LEVEL: 'silent',
-        WEB_DIST: '/nonexistent',
-        // Generated keys (VAPID) go to a directory of the run's own, never the working directory.
-        DATA_DIR: mkdtempSync(path.join(tmpdir(), 'onair-bench-')),
+      const { app, config } = await benchApp(handle.db, {
         LOGIN_RATE_LIMIT: '10000',
         // The search phase sends 300 searches from one address, faster than a person types.
         SEARCH_RATE_LIMIT_PER_MIN: '100000',
@@ -87,13 +79,6 @@ export const discovery: Scenario = {
         RANKING_INTERVAL_MS: '600000',
         ...(url ? { DATABASE_URL: url } : {}),
       });
-      const app = await buildApp({
-        config,
-        db: handle.db,
-        logger: pino({ level: 'silent' }),
-        secretKey: randomBytes(32).toString('hex'),
-      });
-      await app.ready();
       const now = Date.now();
       const seedStart = performance.now();
       await seed(handle.db, { liveRooms, creatorsCount, followsCount, viewersPerRoom, now }, log);

@@ -1,14 +1,12 @@
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { buildApp, loadConfig } from '@onair/server';
 import { seedPushAudience } from '@onair/server/testing';
 import { sql } from 'kysely';
-import pino from 'pino';
 import { createDatabase } from '../../../packages/server/src/db/database.ts';
 import { migrateToLatest } from '../../../packages/server/src/db/migrate.ts';
+import { benchApp } from '../bench-server.ts';
 import { startReceiver } from '../push/receiver-process.ts';
 import { scratchDatabase } from '../scratch-db.ts';
 import { percentile, round } from '../stats.ts';
@@ -42,10 +40,7 @@ export const push: Scenario = {
     });
     try {
       await migrateToLatest(handle.db);
-      const config = loadConfig({
-        LOG_LEVEL: 'silent',
-        WEB_DIST: '/nonexistent',
-        DATA_DIR: mkdtempSync(path.join(tmpdir(), 'onair-bench-')),
+      const { app } = await benchApp(handle.db, {
         ROLES: 'api,gateway,worker',
         JOBS_POLL_MS: '20',
         LOGIN_RATE_LIMIT: '10000',
@@ -55,13 +50,6 @@ export const push: Scenario = {
         RANKING_INTERVAL_MS: '600000',
         ...(url ? { DATABASE_URL: url } : {}),
       });
-      const app = await buildApp({
-        config,
-        db: handle.db,
-        logger: pino({ level: 'silent' }),
-        secretKey: randomBytes(32).toString('hex'),
-      });
-      await app.ready();
       const { live } = app.services;
       const creator = async (name: string) => {
         const res = await app.inject({

@@ -1,6 +1,7 @@
 export * from './accounts.ts';
 export * from './battles.ts';
 export * from './chat.ts';
+export * from './device-name.ts';
 export * from './discovery.ts';
 export * from './economy.ts';
 export * from './errors.ts';

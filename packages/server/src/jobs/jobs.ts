@@ -75,6 +75,15 @@ const PER_ROUND = 500;
 
 const at = (when: number | Date) => (typeof when === 'number' ? new Date(when) : when);
 
+const jobOf = (row: repo.JobRow): Job => ({
+  id: row.id,
+  kind: row.kind,
+  key: row.key,
+  payload: row.payload,
+  attempts: row.attempts,
+  runAt: row.runAt.getTime(),
+});
+
 /**
  * Durable jobs: rows in `jobs`, one per (kind, key), claimed by any node's worker with
  * `FOR UPDATE SKIP LOCKED` and run inside the claiming transaction (see README.md).
@@ -88,6 +97,22 @@ export function createJobs(deps: JobsDeps) {
   let ticking: Promise<unknown> | null = null;
   let closed = false;
 
+  /** A run threw: count the attempt and put the job off by its backoff, or give up on it. */
+  async function failedRun(
+    job: repo.JobRow,
+    options: Required<JobKindOptions>,
+    err: unknown,
+  ): Promise<'failed'> {
+    const attempt = job.attempts + 1;
+    const retryInMs = attempt >= options.maxAttempts ? null : options.backoffMs(attempt);
+    log[retryInMs === null ? 'error' : 'warn'](
+      { err, kind: job.kind, key: job.key, attempt, retryInMs },
+      retryInMs === null ? 'job failed for good' : 'job failed, will retry',
+    );
+    await repo.failed(db, job, err instanceof Error ? err.message : String(err), retryInMs, now());
+    return 'failed';
+  }
+
   /** Claims one due job and runs it; what happened, or null when nothing was due. */
   async function runOne(kinds: string[]): Promise<'done' | 'failed' | null> {
     const claimed: { job?: repo.JobRow } = {};
@@ -99,14 +124,7 @@ export function createJobs(deps: JobsDeps) {
         claimed.job = row;
         const kind = handlers.get(row.kind)!;
         await kind.handler({
-          job: {
-            id: row.id,
-            kind: row.kind,
-            key: row.key,
-            payload: row.payload,
-            attempts: row.attempts,
-            runAt: row.runAt.getTime(),
-          },
+          job: jobOf(row),
           trx,
           afterCommit: (fn) => after.push(fn),
         });
@@ -117,15 +135,7 @@ export function createJobs(deps: JobsDeps) {
     } catch (err) {
       const job = claimed.job;
       if (!job) throw err;
-      const { options } = handlers.get(job.kind)!;
-      const attempt = job.attempts + 1;
-      const retryInMs = attempt >= options.maxAttempts ? null : options.backoffMs(attempt);
-      log[retryInMs === null ? 'error' : 'warn'](
-        { err, kind: job.kind, key: job.key, attempt, retryInMs },
-        retryInMs === null ? 'job failed for good' : 'job failed, will retry',
-      );
-      await repo.failed(db, job, err instanceof Error ? err.message : String(err), retryInMs, now());
-      return 'failed';
+      return failedRun(job, handlers.get(job.kind)!.options, err);
     }
     for (const fn of after) {
       try {
@@ -159,27 +169,13 @@ export function createJobs(deps: JobsDeps) {
     }, kind.options.leaseMs / 3);
     try {
       await kind.handler({
-        job: {
-          id: row.id,
-          kind: row.kind,
-          key: row.key,
-          payload: row.payload,
-          attempts: row.attempts,
-          runAt: row.runAt.getTime(),
-        },
+        job: jobOf(row),
         db,
       });
       await repo.finish(db, row.id, row.revision);
       return 'done';
     } catch (err) {
-      const attempt = row.attempts + 1;
-      const retryInMs = attempt >= kind.options.maxAttempts ? null : kind.options.backoffMs(attempt);
-      log[retryInMs === null ? 'error' : 'warn'](
-        { err, kind: row.kind, key: row.key, attempt, retryInMs },
-        retryInMs === null ? 'job failed for good' : 'job failed, will retry',
-      );
-      await repo.failed(db, row, err instanceof Error ? err.message : String(err), retryInMs, now());
-      return 'failed';
+      return failedRun(row, kind.options, err);
     } finally {
       clearInterval(renew);
     }

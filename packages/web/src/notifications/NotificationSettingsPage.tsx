@@ -1,4 +1,4 @@
-import type { PushDevice, PushSettings } from '@onair/protocol';
+import { deviceName, type PushDevice, type PushSettings } from '@onair/protocol';
 import { OnAirError } from '@onair/sdk';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { Link } from 'react-router';
@@ -10,7 +10,6 @@ import { useDocumentTitle } from '../lib/useDocumentTitle.ts';
 import { DeviceRow } from './DeviceRow.tsx';
 import {
   currentSubscription,
-  deviceName,
   forgetDevice,
   PushSetupError,
   rememberDevice,

@@ -1,11 +1,12 @@
 import { type Actor, isTimeZone } from '@onair/core';
-import type {
-  AddPushDeviceBody,
-  PushDevice,
-  PushKey,
-  PushSettings,
-  UpdatePushDeviceBody,
-  UpdatePushSettingsBody,
+import {
+  type AddPushDeviceBody,
+  deviceName,
+  type PushDevice,
+  type PushKey,
+  type PushSettings,
+  type UpdatePushDeviceBody,
+  type UpdatePushSettingsBody,
 } from '@onair/protocol';
 import type { Logger } from 'pino';
 import { requireAccess } from '../../access.ts';
@@ -17,7 +18,7 @@ import type { Jobs } from '../../jobs/jobs.ts';
 import { liveAlertAudience } from '../social/live-alerts.read-model.ts';
 import type { NotificationChannel } from '../social/social.service.ts';
 import { createDelivery } from './delivery.ts';
-import { deviceName } from './device-name.ts';
+
 import { checkEndpoint } from './endpoint-guard.ts';
 import * as messages from './messages.ts';
 import type { PushConfig } from './push.config.ts';
@@ -174,7 +175,7 @@ export function createPushService({ db, jobs, events, notifications, config, log
           'push.private_endpoint',
           'The subscription endpoint is on a private network address.',
         );
-      const name = body.name?.trim() || deviceName(userAgent);
+      const name = body.name?.trim() || deviceName(userAgent ?? '');
       const row = await repo.upsertDevice(db, {
         userId: actor.id,
         endpoint,
