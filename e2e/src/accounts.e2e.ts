@@ -29,6 +29,21 @@ describe('accounts in the browser', () => {
     await page.getByRole('button', { name: 'Sign up' }).click();
   };
 
+  it('a signed-out first visit logs nothing in the console: being signed out is not an error', async () => {
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    const visitor = await context.newPage();
+    const logged: string[] = [];
+    visitor.on('console', (m) => {
+      if (m.type() === 'error' || m.type() === 'warning') logged.push(`${m.type()}: ${m.text()}`);
+    });
+    await visitor.goto(`${server.url}/`);
+    await expect.poll(() => visitor.getByRole('link', { name: 'Sign up' }).count()).toBeGreaterThan(0);
+    await visitor.goto(`${server.url}/studio`);
+    await expect.poll(() => visitor.getByRole('heading', { name: 'Log in to OnAir' }).count()).toBe(1);
+    expect(logged).toEqual([]);
+    await context.close();
+  });
+
   it('shows the server message for a sign-up the server refuses, and creates nothing', async () => {
     await signupAt('ana', 'short');
     await expect.poll(() => page.getByRole('alert').textContent()).toContain('at least 8 characters');
@@ -91,6 +106,20 @@ describe('accounts in the browser', () => {
     await page.getByRole('button', { name: 'Log in' }).click();
     await page.waitForURL(`${server.url}/studio`);
     await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Studio');
+  });
+
+  it('offers a viewer a way to a studio, not a refusal', async () => {
+    await page.context().clearCookies();
+    await signupAt('ben_viewer', 'a long password');
+    await page.waitForURL(`${server.url}/`);
+    await page.goto(`${server.url}/studio`);
+    await expect
+      .poll(() => page.getByRole('heading', { level: 1 }).textContent())
+      .toBe('Go LIVE to see your studio');
+    expect(await page.getByText('You are not allowed to do that.').count()).toBe(0);
+    await screenshot(page, 'accounts-studio-viewer');
+    await page.getByRole('link', { name: 'Go LIVE', exact: true }).last().click();
+    await page.waitForURL(`${server.url}/go-live`);
   });
 
   it('raised no uncaught errors in the page', () => {

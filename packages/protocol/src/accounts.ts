@@ -45,6 +45,13 @@ export type PublicUser = z.infer<typeof PublicUser>;
 export const Me = PublicUser.extend({}).meta({ id: 'Me' });
 export type Me = z.infer<typeof Me>;
 
+/**
+ * Who this browser (or token) is signed in as, or `null`: what an app asks at start. Unlike `/me`,
+ * signed out is an answer here, not a 401, so a first visit logs no failed request.
+ */
+export const SessionState = z.object({ user: Me.nullable() });
+export type SessionState = z.infer<typeof SessionState>;
+
 export const SignupBody = z
   .object({
     handle: Handle,

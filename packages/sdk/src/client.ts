@@ -15,6 +15,7 @@ import {
   PublicUser,
   type Role,
   Room,
+  SessionState,
   ShareLink,
   type SignupBody,
   TokenList,
@@ -54,6 +55,11 @@ export class OnAirClient extends EventsApi {
     );
     if (opts.bearer) this.token = result.token;
     return result.user;
+  }
+
+  /** The signed-in user, or null when signed out (no error either way). */
+  async session(): Promise<Me | null> {
+    return (await this.request('GET', '/auth/session', SessionState)).user;
   }
 
   async logout(): Promise<void> {

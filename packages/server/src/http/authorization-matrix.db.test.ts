@@ -323,6 +323,7 @@ const MATRIX: Record<string, Row> = {
     request: () => ({ url: '/api/v1/studio/fans.csv' }),
     expect: creatorsOnly(200),
   },
+  'GET /api/v1/auth/session': { request: () => ({ url: '/api/v1/auth/session' }), expect: all(200) },
   'GET /api/v1/push/key': { request: () => ({ url: '/api/v1/push/key' }), expect: all(200) },
   'GET /api/v1/push/settings': { request: () => ({ url: '/api/v1/push/settings' }), expect: signedIn(200) },
   'PATCH /api/v1/push/settings': {

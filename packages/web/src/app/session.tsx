@@ -19,10 +19,11 @@ const SessionContext = createContext<Session | null>(null);
 
 async function loadMe(): Promise<Me | null> {
   try {
-    return await api.me();
+    // Signed out is an answer (`user: null`), not a 401: a first visit logs no failed request.
+    return await api.session();
   } catch (err) {
-    // 401 is simply "signed out"; anything else (server down) also leaves us signed out, loudly.
-    if (!(err instanceof OnAirError && err.status === 401)) console.warn('Could not load the session', err);
+    // The server down (or a protocol mismatch) also leaves us signed out, loudly.
+    console.warn('Could not load the session', err);
     return null;
   }
 }

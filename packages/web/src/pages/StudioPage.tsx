@@ -1,4 +1,7 @@
-import { NavLink, Route, Routes } from 'react-router';
+import { Link, NavLink, Route, Routes } from 'react-router';
+import { useSession } from '../app/session.tsx';
+import { EmptyState } from '../components/EmptyState.tsx';
+import { StudioIcon } from '../components/Icons.tsx';
 import { StudioEvents } from '../events/StudioEvents.tsx';
 import { StudioFans } from '../fanclub/StudioFans.tsx';
 import { useDocumentTitle } from '../lib/useDocumentTitle.ts';
@@ -24,6 +27,28 @@ const TABS = [
 /** The creator studio: sessions and live dashboard, per-session detail, trends, audience, best times. */
 export function StudioPage() {
   useDocumentTitle('Studio');
+  const { user } = useSession();
+  // A viewer has no studio yet: say how to get one instead of letting every tab answer 403.
+  if (user?.role === 'viewer')
+    return (
+      <div className="page">
+        <EmptyState
+          level={1}
+          icon={<StudioIcon size={44} />}
+          title="Go LIVE to see your studio"
+          actions={
+            <Link to="/go-live" className="btn btn-primary btn-lg">
+              Go LIVE
+            </Link>
+          }
+        >
+          <p>
+            Your studio shows each LIVE's viewers, watch time, gifts, diamonds and new followers, with tips on
+            what to try next. It opens once you become a creator.
+          </p>
+        </EmptyState>
+      </div>
+    );
   return (
     <div className="page page-wide studio-page">
       <header className="page-header">

@@ -9,6 +9,7 @@ import {
   Me,
   Ok,
   PublicUser,
+  SessionState,
   SetRoleBody,
   SignupBody,
   TokenList,
@@ -81,6 +82,15 @@ export async function accountsRoutes(app: FastifyInstance, opts: AccountsRoutesO
       setSession(reply, token);
       return wantsToken(request) ? { user, token } : { user };
     },
+  );
+
+  r.get(
+    '/auth/session',
+    {
+      config: { auth: 'public' },
+      schema: { tags, summary: 'Who you are signed in as, or null', response: { 200: SessionState } },
+    },
+    (request) => ({ user: request.auth?.user ?? null }),
   );
 
   r.post(
