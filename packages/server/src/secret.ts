@@ -3,24 +3,28 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 /**
- * SECRET_KEY when set; otherwise a key generated once into DATA_DIR/secret.key, so a single-node
- * install works with no setup and keeps its sessions across restarts.
+ * A value made once and kept in `DATA_DIR/<name>` (mode 0600), so a single-node install works with
+ * no setup and keeps it across restarts: read it if the file exists, else make, write and return
+ * it. Two processes starting together agree: the loser of the exclusive create reads the winner's.
  */
-export function resolveSecretKey(configured: string | undefined, dataDir: string): string {
-  if (configured) return configured;
-  const file = path.join(dataDir, 'secret.key');
+export function generatedOnce(dataDir: string, name: string, make: () => string): string {
+  const file = path.join(dataDir, name);
   try {
     return readFileSync(file, 'utf8').trim();
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
   }
   mkdirSync(dataDir, { recursive: true });
-  const key = randomBytes(32).toString('base64url');
-  // wx: if another process won the race, read its key instead of overwriting it.
+  const value = make();
   try {
-    writeFileSync(file, `${key}\n`, { mode: 0o600, flag: 'wx' });
-    return key;
+    writeFileSync(file, `${value}\n`, { mode: 0o600, flag: 'wx' });
+    return value;
   } catch {
     return readFileSync(file, 'utf8').trim();
   }
+}
+
+/** SECRET_KEY when set; otherwise a key generated once into DATA_DIR/secret.key. */
+export function resolveSecretKey(configured: string | undefined, dataDir: string): string {
+  return configured || generatedOnce(dataDir, 'secret.key', () => randomBytes(32).toString('base64url'));
 }

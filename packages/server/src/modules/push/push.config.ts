@@ -1,7 +1,6 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
 import webpush from 'web-push';
 import { z } from 'zod';
+import { generatedOnce } from '../../secret.ts';
 
 const base64url = z.string().regex(/^[A-Za-z0-9_-]+$/, 'must be base64url');
 
@@ -59,22 +58,8 @@ export function resolveVapidKeys(env: Pick<PushEnv, 'VAPID_PUBLIC_KEY' | 'VAPID_
     return { publicKey: env.VAPID_PUBLIC_KEY, privateKey: env.VAPID_PRIVATE_KEY };
   if (env.VAPID_PUBLIC_KEY || env.VAPID_PRIVATE_KEY)
     throw new Error('Set both VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY, or neither.');
-  const file = path.join(env.DATA_DIR, 'vapid.json');
-  const read = () => JSON.parse(readFileSync(file, 'utf8')) as { publicKey: string; privateKey: string };
-  try {
-    return read();
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-  }
-  mkdirSync(env.DATA_DIR, { recursive: true });
-  const keys = webpush.generateVAPIDKeys();
-  // wx: a process that lost the race reads the winner's pair instead of overwriting it.
-  try {
-    writeFileSync(file, `${JSON.stringify(keys)}\n`, { mode: 0o600, flag: 'wx' });
-    return keys;
-  } catch {
-    return read();
-  }
+  const pair = generatedOnce(env.DATA_DIR, 'vapid.json', () => JSON.stringify(webpush.generateVAPIDKeys()));
+  return JSON.parse(pair) as { publicKey: string; privateKey: string };
 }
 
 export function pushConfig(env: PushEnv): PushConfig {

@@ -1,6 +1,7 @@
 import type { PushKind } from '@onair/protocol';
 import { type Expression, sql } from 'kysely';
 import type { Db } from '../../db/database.ts';
+import type { PushSubscriptionRow } from '../../db/schema.ts';
 
 /** Deliveries one `push.send` job carries. */
 export const BATCH_SIZE = 500;
@@ -18,7 +19,7 @@ export interface NewDevice {
  * A device that moves to another user starts over with every kind on.
  */
 export async function upsertDevice(db: Db, d: NewDevice) {
-  const { rows } = await sql<{ id: string; inserted: boolean }>`
+  const { rows } = await sql<PushSubscriptionRow & { inserted: boolean }>`
     insert into push_subscriptions (user_id, endpoint, p256dh, auth, name)
     values (${d.userId}, ${d.endpoint}, ${d.p256dh}, ${d.auth}, ${d.name})
     on conflict (endpoint) do update set
@@ -29,7 +30,7 @@ export async function upsertDevice(db: Db, d: NewDevice) {
       battles = push_subscriptions.battles or push_subscriptions.user_id <> excluded.user_id,
       money = push_subscriptions.money or push_subscriptions.user_id <> excluded.user_id,
       user_id = excluded.user_id
-    returning id, (xmax = 0) as inserted`.execute(db);
+    returning *, (xmax = 0) as inserted`.execute(db);
   return rows[0]!;
 }
 
@@ -52,20 +53,21 @@ export function findDevice(db: Db, userId: string, id: string) {
     .executeTakeFirst();
 }
 
-export async function updateDevice(
+/** The device after the change; undefined when it is not this user's. */
+export function updateDevice(
   db: Db,
   userId: string,
   id: string,
   patch: Partial<Record<PushKind, boolean>> & { name?: string },
-): Promise<boolean> {
-  if (Object.keys(patch).length === 0) return (await findDevice(db, userId, id)) !== undefined;
-  const r = await db
+) {
+  if (Object.keys(patch).length === 0) return findDevice(db, userId, id);
+  return db
     .updateTable('pushSubscriptions')
     .set(patch)
     .where('id', '=', id)
     .where('userId', '=', userId)
+    .returningAll()
     .executeTakeFirst();
-  return Number(r.numUpdatedRows) > 0;
 }
 
 export async function deleteDevice(db: Db, userId: string, id: string): Promise<boolean> {
@@ -226,11 +228,16 @@ export async function record(
       update push_subscriptions set last_sent_at = ${now} where id in (select subscription_id from done)`.execute(
       db,
     );
-  for (const outcome of ['failed', 'retry'] as const)
-    for (const r of by(outcome))
-      await sql`update push_deliveries set attempts = attempts + 1, status_code = ${r.status},
-          state = ${outcome === 'failed' ? 'failed' : 'pending'}
-        where message_id = ${messageId} and subscription_id = ${r.subscriptionId}`.execute(db);
+  // Not taken (left pending for the retry) or refused for good, each with its status: one statement.
+  const unsent = results.filter((r) => r.outcome === 'failed' || r.outcome === 'retry');
+  if (unsent.length > 0)
+    await sql`
+      update push_deliveries d set attempts = d.attempts + 1, status_code = x.status, state = x.state
+      from unnest(${sql.val(unsent.map((r) => r.subscriptionId))}::uuid[],
+                  ${sql.val(unsent.map((r) => r.status))}::smallint[],
+                  ${sql.val(unsent.map((r) => (r.outcome === 'failed' ? 'failed' : 'pending')))}::text[])
+        as x(id, status, state)
+      where d.message_id = ${messageId} and d.subscription_id = x.id`.execute(db);
   // The push service says the subscription is gone for good (404/410): forget the device.
   const gone = by('gone').map((r) => r.subscriptionId);
   if (gone.length > 0)

@@ -61,6 +61,9 @@ const fromBase64url = (s: string) =>
 export function createPushService({ db, jobs, events, notifications, config, log, now }: PushDeps) {
   const delivery = createDelivery({ db, jobs, config, log, now });
   const deviceNotFound = () => notFound('push.device_not_found', 'No such device among yours.');
+  /** Every route here acts on the caller's own devices and settings. */
+  const manage: (actor: Actor | null) => asserts actor is Actor = (actor) =>
+    requireAccess(actor, 'push.manage', { ownerId: actor?.id ?? '' });
 
   async function ownDevice(actor: Actor, id: string) {
     const device = await repo.findDevice(db, actor.id, id);
@@ -129,12 +132,12 @@ export function createPushService({ db, jobs, events, notifications, config, log
     key: (): PushKey => ({ publicKey: config.publicKey }),
 
     async settings(actor: Actor | null): Promise<PushSettings> {
-      requireAccess(actor, 'push.manage', { ownerId: actor?.id ?? '' });
+      manage(actor);
       return settings(actor.id);
     },
 
     async updateSettings(actor: Actor | null, body: UpdatePushSettingsBody): Promise<PushSettings> {
-      requireAccess(actor, 'push.manage', { ownerId: actor?.id ?? '' });
+      manage(actor);
       const q = body.quietHours;
       if (q && !isTimeZone(q.timeZone))
         throw badRequest(
@@ -156,7 +159,7 @@ export function createPushService({ db, jobs, events, notifications, config, log
       body: AddPushDeviceBody,
       userAgent: string | undefined,
     ): Promise<{ device: PushDevice; created: boolean }> {
-      requireAccess(actor, 'push.manage', { ownerId: actor?.id ?? '' });
+      manage(actor);
       const { endpoint, keys } = body.subscription;
       const p256dh = fromBase64url(keys.p256dh);
       if (p256dh.length !== 65 || p256dh[0] !== 4 || fromBase64url(keys.auth).length !== 16)
@@ -176,32 +179,33 @@ export function createPushService({ db, jobs, events, notifications, config, log
           'The subscription endpoint is on a private network address.',
         );
       const name = body.name?.trim() || deviceName(userAgent ?? '');
-      const row = await repo.upsertDevice(db, {
+      const { inserted, ...row } = await repo.upsertDevice(db, {
         userId: actor.id,
         endpoint,
         p256dh: keys.p256dh,
         auth: keys.auth,
         name,
       });
-      return { device: present(await ownDevice(actor, row.id)), created: row.inserted };
+      return { device: present(row), created: inserted };
     },
 
     async updateDevice(actor: Actor | null, id: string, body: UpdatePushDeviceBody): Promise<PushDevice> {
-      requireAccess(actor, 'push.manage', { ownerId: actor?.id ?? '' });
+      manage(actor);
       const name = body.name?.trim();
       if (body.name !== undefined && !name) throw badRequest('request.invalid', 'A device needs a name.');
       const patch = { ...(body.kinds ?? {}), ...(name ? { name } : {}) };
-      if (!(await repo.updateDevice(db, actor.id, id, patch))) throw deviceNotFound();
-      return present(await ownDevice(actor, id));
+      const device = await repo.updateDevice(db, actor.id, id, patch);
+      if (!device) throw deviceNotFound();
+      return present(device);
     },
 
     async removeDevice(actor: Actor | null, id: string): Promise<void> {
-      requireAccess(actor, 'push.manage', { ownerId: actor?.id ?? '' });
+      manage(actor);
       if (!(await repo.deleteDevice(db, actor.id, id))) throw deviceNotFound();
     },
 
     async testDevice(actor: Actor | null, id: string): Promise<{ queued: true }> {
-      requireAccess(actor, 'push.manage', { ownerId: actor?.id ?? '' });
+      manage(actor);
       const device = await ownDevice(actor, id);
       const at = now();
       const last = await repo.lastTestAt(db, device.id);
